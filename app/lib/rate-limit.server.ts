@@ -1,0 +1,37 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+
+// A sliding-window log in Redis, one per accounting connection, shared by every worker: a request
+// may go out only if fewer than `max` went out in the last `windowMs`. The check and the record are
+// one Lua script so two workers can never both take the last slot.
+
+const ACQUIRE = `
+local key, now, window, max, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+redis.call("zremrangebyscore", key, "-inf", now - window)
+local count = redis.call("zcard", key)
+if count < max then
+  redis.call("zadd", key, now, member)
+  redis.call("pexpire", key, window)
+  return 0
+end
+local oldest = redis.call("zrange", key, 0, 0, "withscores")
+return tonumber(oldest[2]) + window - now + 1
+`;
+
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+/** Waits until a request slot is free. Uses Redis' clock so workers on other machines agree. */
+export async function acquireSlot(client: Redis, key: string, limit: RateLimit): Promise<number> {
+  let waited = 0;
+  for (;;) {
+    const [sec, micro] = await client.time();
+    const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+    const wait = Number(await client.eval(ACQUIRE, 1, key, now, limit.windowMs, limit.max, `${now}:${randomUUID()}`));
+    if (wait <= 0) return waited;
+    waited += wait;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}

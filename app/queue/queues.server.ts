@@ -1,0 +1,73 @@
+import Queue from "bull";
+import IORedis from "ioredis";
+import { z } from "zod";
+import { env } from "~/env.server";
+import { log } from "~/lib/log.server";
+
+// The Bull queue of sync jobs. A Bull job's id is its SyncJob's id; the SyncJob row (the outbox)
+// is the truth, and Redis is only the delivery mechanism: losing a Bull job delays work, the
+// sweeper puts it back.
+
+export const SYNC_QUEUE = "kontera-sync";
+export const syncJobData = z.object({ syncJobId: z.string().min(1) });
+export type SyncJobData = z.infer<typeof syncJobData>;
+
+/** Exponential backoff with ±50 % jitter, capped at 10 minutes. */
+export function retryDelay(attemptsMade: number, baseMs = env().SYNC_RETRY_BASE_MS): number {
+  const exp = Math.min(baseMs * 2 ** Math.max(0, attemptsMade - 1), 600_000);
+  return Math.round(exp * (0.5 + Math.random()));
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __kontera_queue: Queue.Queue<SyncJobData> | undefined;
+}
+
+export function syncQueue(): Queue.Queue<SyncJobData> {
+  if (globalThis.__kontera_queue) return globalThis.__kontera_queue;
+  const url = env().REDIS_URL;
+  // Bull needs separate connections for its blocking client and subscriber; none may give up on
+  // a request while Redis restarts (bull#2347), so retries are unlimited.
+  const opts = { maxRetriesPerRequest: null, enableReadyCheck: false };
+  const queue = new Queue<SyncJobData>(SYNC_QUEUE, {
+    createClient: () => new IORedis(url, opts),
+    settings: {
+      lockDuration: env().SYNC_LOCK_MS,
+      stalledInterval: Math.max(1_000, Math.floor(env().SYNC_LOCK_MS / 2)),
+      maxStalledCount: 5,
+      backoffStrategies: { jitter: (attemptsMade: number) => retryDelay(attemptsMade) },
+    },
+  });
+  queue.on("error", (e) => log.warn("queue error", { error: e }));
+  globalThis.__kontera_queue = queue;
+  return queue;
+}
+
+export function jobOptions(syncJobId: string): Queue.JobOptions {
+  return {
+    jobId: syncJobId,
+    attempts: env().SYNC_MAX_ATTEMPTS,
+    backoff: { type: "jitter" },
+    removeOnComplete: true,
+    removeOnFail: true,
+  };
+}
+
+/**
+ * Best effort: when Redis is down the job stays pending in the database and the sweeper enqueues
+ * it later. A Bull job left over from an earlier run of the same SyncJob (completed or failed) is
+ * removed first, since Bull ignores an add whose id exists.
+ */
+export async function enqueue(syncJobIds: string[]): Promise<void> {
+  if (!syncJobIds.length) return;
+  const queue = syncQueue();
+  try {
+    for (const id of syncJobIds) {
+      const existing = await queue.getJob(id);
+      if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
+      await queue.add({ syncJobId: id }, jobOptions(id));
+    }
+  } catch (e) {
+    log.warn("could not enqueue; the sweeper will retry", { error: e, count: syncJobIds.length });
+  }
+}

@@ -1,0 +1,57 @@
+import { dbReady } from "~/db.server";
+import { env } from "~/env.server";
+import { log } from "~/lib/log.server";
+import { checkRedisPolicy } from "~/lib/redis.server";
+import { sweep } from "~/sync/sweeper.server";
+import { runSyncJob } from "~/sync/runner.server";
+import { syncJobData, syncQueue } from "./queues.server";
+
+// The worker process (`npm run worker`): runs SyncJobs and the sweeper. Start as many as you like;
+// Bull spreads the jobs, and the per-connection locks and rate limiter are shared through Redis.
+
+const SWEEP_JOB = "__sweeper";
+
+async function main() {
+  const config = env();
+  await dbReady();
+  await checkRedisPolicy();
+  const queue = syncQueue();
+
+  // Named processors: sync jobs (default name) and the repeatable sweep.
+  queue.process(SWEEP_JOB, 1, async () => sweep());
+  queue.process(config.SYNC_CONCURRENCY, async (job) => {
+    const { syncJobId } = syncJobData.parse(job.data);
+    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const result = await runSyncJob(syncJobId, { final });
+    // Throwing hands the job back to Bull, which retries it after the jittered backoff.
+    if (result === "retry") throw new Error("retryable failure; see the job's attempt history");
+    return result;
+  });
+
+  // One repeatable sweep for all workers (Bull dedupes repeatable jobs by name and interval).
+  // The repeat schedule itself lives in Redis and vanishes with it, so a local timer keeps
+  // re-registering it: after a flush the sweeper comes back within one interval.
+  const schedule = () =>
+    queue
+      .add(SWEEP_JOB, {} as never, { repeat: { every: config.SWEEPER_INTERVAL_MS }, removeOnComplete: true, removeOnFail: true })
+      .catch((e) => log.warn("could not schedule the sweeper", { error: e }));
+  await schedule();
+  setInterval(schedule, config.SWEEPER_INTERVAL_MS).unref();
+  // And one right away, so jobs lost while no worker ran don't wait a whole interval.
+  void sweep().catch((e) => log.warn("initial sweep failed", { error: e }));
+  log.info("worker started", { concurrency: config.SYNC_CONCURRENCY });
+
+  const stop = async (signal: string) => {
+    log.info("worker stopping", { signal });
+    // close() waits for active jobs to finish, so a deploy does not leave jobs half-run.
+    await queue.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e) => {
+  log.error("worker failed to start", { error: e });
+  process.exit(1);
+});

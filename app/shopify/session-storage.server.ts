@@ -1,0 +1,44 @@
+import type { Session } from "@shopify/shopify-api";
+import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+import { withLock } from "~/lib/lock.server";
+import { redis } from "~/lib/redis.server";
+import { log } from "~/lib/log.server";
+
+// Expiring offline tokens come with single-use refresh tokens. The web process (via
+// @shopify/shopify-app-remix) and the worker both load sessions through this storage, which
+// refreshes a session that is about to expire under one per-shop Redis lock and stores the new
+// pair before the lock is released. The library then always sees a fresh session and never
+// refreshes on its own, so two processes cannot spend the same refresh token.
+
+const REFRESH_WITHIN_MS = 6 * 60 * 1000; // the library itself refreshes within 5 minutes of expiry
+
+export type Refresher = (shop: string, refreshToken: string) => Promise<Session>;
+
+export class RefreshingSessionStorage implements SessionStorage {
+  constructor(
+    private readonly inner: SessionStorage,
+    private readonly refresher: Refresher,
+  ) {}
+
+  storeSession(session: Session) { return this.inner.storeSession(session); }
+  deleteSession(id: string) { return this.inner.deleteSession(id); }
+  deleteSessions(ids: string[]) { return this.inner.deleteSessions(ids); }
+  findSessionsByShop(shop: string) { return this.inner.findSessionsByShop(shop); }
+
+  async loadSession(id: string): Promise<Session | undefined> {
+    const session = await this.inner.loadSession(id);
+    if (!session || !this.needsRefresh(session)) return session;
+    return withLock(redis(), `lock:shopify-refresh:${session.shop}`, async () => {
+      const current = await this.inner.loadSession(id);
+      if (!current || !this.needsRefresh(current)) return current; // another process refreshed it
+      const fresh = await this.refresher(current.shop, current.refreshToken!);
+      await this.inner.storeSession(fresh);
+      log.info("shopify offline token refreshed", { shop: current.shop });
+      return fresh;
+    });
+  }
+
+  private needsRefresh(s: Session): boolean {
+    return !s.isOnline && Boolean(s.refreshToken) && s.isExpired(REFRESH_WITHIN_MS);
+  }
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { db, isUniqueViolation } from "~/db.server";
+import { describeIssues, shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
+import { log, withContext } from "~/lib/log.server";
+import { enqueue } from "~/queue/queues.server";
+import type { VerifiedWebhook } from "./webhook-request.server";
+
+// Webhook → outbox. In ONE transaction: record the delivery (unique per shop and event id, which
+// is where duplicates stop) and the SyncJob rows it implies (unique per shop, provider, kind and
+// subject, which is where the same order arriving by two topics stops). Only after the commit is
+// the delivery acknowledged and the Bull jobs added. Nothing here talks to an accounting system.
+
+export const ORDER_TOPICS = ["orders/create", "orders/paid", "orders/updated", "orders/cancelled", "refunds/create"] as const;
+
+export type InvoiceTrigger = "created" | "paid" | "fulfilled";
+
+export interface IngestResult {
+  duplicate: boolean;
+  jobIds: string[];
+}
+
+/** Does this order event mean the order should now be invoiced, under the shop's trigger? */
+export function impliesInvoice(topic: string, order: ShopifyOrder, trigger: InvoiceTrigger): boolean {
+  if (order.cancelled_at || order.test) return false;
+  switch (trigger) {
+    case "created":
+      return topic === "orders/create" || topic === "orders/updated" || topic === "orders/paid";
+    case "paid":
+      return topic === "orders/paid" || (topic === "orders/updated" && order.financial_status === "paid");
+    case "fulfilled":
+      return (topic === "orders/updated" || topic === "orders/fulfilled") && order.fulfillment_status === "fulfilled";
+  }
+}
+
+export class PayloadError extends Error {}
+
+interface PlannedJob {
+  provider: string;
+  kind: "invoice";
+  subjectId: string;
+  subjectName: string;
+  payload: string;
+  paused: boolean;
+}
+
+async function planJobs(hook: VerifiedWebhook): Promise<{ subjectId?: string; jobs: PlannedJob[] }> {
+  if (!(ORDER_TOPICS as readonly string[]).includes(hook.topic) || hook.topic === "refunds/create" || hook.topic === "orders/cancelled") {
+    // Refunds and cancellations are booked by a later version; their deliveries are still recorded.
+    return { jobs: [] };
+  }
+  const parsed = shopifyOrderSchema.safeParse(hook.payload);
+  if (!parsed.success) throw new PayloadError(`${hook.topic} payload is not an order we can read: ${describeIssues(parsed.error)}`);
+  const order = parsed.data;
+  const shop = await db().shop.findUnique({ where: { shop: hook.shop } });
+  const trigger = (shop?.invoiceTrigger ?? "paid") as InvoiceTrigger;
+  const subjectId = order.admin_graphql_api_id;
+  if (!impliesInvoice(hook.topic, order, trigger)) return { subjectId, jobs: [] };
+
+  const connections = await db().connection.findMany({ where: { shop: hook.shop, status: { not: "disconnected" } } });
+  const targets = connections.length
+    ? connections.map((c) => ({ provider: c.provider, paused: c.status !== "active" }))
+    : [{ provider: shop?.defaultProvider ?? "fortnox", paused: true }]; // kept until the merchant connects
+  return {
+    subjectId,
+    jobs: targets.map((t) => ({ ...t, kind: "invoice", subjectId, subjectName: order.name, payload: JSON.stringify(hook.payload) })),
+  };
+}
+
+export async function ingestWebhook(hook: VerifiedWebhook): Promise<IngestResult> {
+  const correlationId = randomUUID();
+  return withContext({ correlationId, shop: hook.shop }, async () => {
+    const plan = await planJobs(hook);
+    for (let tries = 0; ; tries++) {
+      try {
+        const jobIds = await db().$transaction(async (tx) => {
+          await tx.webhookEvent.create({
+            data: {
+              shop: hook.shop, topic: hook.topic, eventId: hook.eventId, webhookId: hook.webhookId,
+              triggeredAt: hook.triggeredAt, subjectId: plan.subjectId, correlationId, jobsCreated: 0,
+            },
+          });
+          const created: { id: string; paused: boolean }[] = [];
+          for (const job of plan.jobs) {
+            const key = { shop: hook.shop, provider: job.provider, kind: job.kind, subjectId: job.subjectId };
+            if (await tx.syncJob.findUnique({ where: { shop_provider_kind_subjectId: key }, select: { id: true } })) continue;
+            const row = await tx.syncJob.create({
+              data: {
+                ...key, subjectName: job.subjectName, payload: job.payload, correlationId,
+                status: job.paused ? "paused" : "pending",
+                ...(job.paused ? { lastError: `connect ${job.provider} to book this order`, lastErrorCode: "not_connected" } : {}),
+              },
+            });
+            created.push({ id: row.id, paused: job.paused });
+          }
+          if (created.length) {
+            await tx.webhookEvent.update({
+              where: { shop_eventId: { shop: hook.shop, eventId: hook.eventId } },
+              data: { jobsCreated: created.length },
+            });
+          }
+          return created.filter((c) => !c.paused).map((c) => c.id);
+        });
+        log.info("webhook recorded", { topic: hook.topic, webhookId: hook.webhookId, jobs: jobIds.length });
+        await enqueue(jobIds);
+        return { duplicate: false, jobIds };
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const seen = await db().webhookEvent.findUnique({ where: { shop_eventId: { shop: hook.shop, eventId: hook.eventId } } });
+        if (seen) {
+          log.info("duplicate webhook ignored", { topic: hook.topic, webhookId: hook.webhookId });
+          return { duplicate: true, jobIds: [] };
+        }
+        // Another event created the same SyncJob between our check and insert: go again, it now exists.
+        if (tries >= 3) throw e;
+      }
+    }
+  });
+}

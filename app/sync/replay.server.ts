@@ -1,0 +1,27 @@
+import { db } from "~/db.server";
+import { enqueue } from "~/queue/queues.server";
+
+// Replay: the merchant fixed the cause (in Fortnox, in settings, by reconnecting) and asks again.
+// The job keeps its phase, so a replay of a job that may have created its document searches first.
+
+const REPLAYABLE = ["failed", "needs_action", "paused", "retrying", "pending"];
+
+export class ReplayError extends Error {}
+
+export async function replayJob(shop: string, syncJobId: string): Promise<void> {
+  // Scoped by shop: a job id from another shop is simply not found.
+  const job = await db().syncJob.findFirst({ where: { id: syncJobId, shop } });
+  if (!job) throw new ReplayError("no such sync job");
+  if (!REPLAYABLE.includes(job.status)) throw new ReplayError(`a ${job.status} job cannot be replayed`);
+  await db().syncJob.update({ where: { id: job.id }, data: { status: "pending", enqueuedAt: new Date(), finishedAt: null } });
+  await enqueue([job.id]);
+}
+
+/** After the merchant (re)connects: everything that was waiting for the connection goes again. */
+export async function resumePausedJobs(shop: string, provider: string): Promise<number> {
+  const paused = await db().syncJob.findMany({ where: { shop, provider, status: "paused" }, select: { id: true } });
+  if (!paused.length) return 0;
+  await db().syncJob.updateMany({ where: { id: { in: paused.map((p) => p.id) } }, data: { status: "pending" } });
+  await enqueue(paused.map((p) => p.id));
+  return paused.length;
+}

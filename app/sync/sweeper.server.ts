@@ -1,0 +1,36 @@
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { log } from "~/lib/log.server";
+import { enqueue, syncQueue } from "~/queue/queues.server";
+
+// Redis is not the source of truth: the sweeper compares the outbox with the queue and puts back
+// whatever the queue lost (a flushed or restarted Redis, an enqueue that failed after the commit,
+// a run that died without Bull noticing). Jobs that Bull still holds are left alone.
+
+const UNSETTLED = ["pending", "retrying", "running"];
+
+export async function sweep(now = Date.now()): Promise<{ checked: number; requeued: number }> {
+  const stale = await db().syncJob.findMany({
+    where: { status: { in: UNSETTLED }, updatedAt: { lt: new Date(now - env().SWEEPER_STALE_MS) } },
+    select: { id: true, status: true },
+    orderBy: { updatedAt: "asc" },
+    take: 1000,
+  });
+  const queue = syncQueue();
+  const lost: string[] = [];
+  for (const job of stale) {
+    const bull = await queue.getJob(job.id);
+    const state = bull ? await bull.getState() : "missing";
+    if (state === "waiting" || state === "delayed" || state === "active" || state === "paused") continue;
+    lost.push(job.id);
+  }
+  if (lost.length) {
+    // A run that died mid-way left its job "running": hand it back as pending; the runner marks
+    // the dead attempt abandoned and, if it was creating, searches before it creates again.
+    await db().syncJob.updateMany({ where: { id: { in: lost }, status: "running" }, data: { status: "pending" } });
+    await db().syncJob.updateMany({ where: { id: { in: lost } }, data: { enqueuedAt: new Date(now) } });
+    await enqueue(lost);
+    log.info("sweeper re-enqueued jobs the queue had lost", { count: lost.length });
+  }
+  return { checked: stale.length, requeued: lost.length };
+}

@@ -1,0 +1,19 @@
+// Derives prisma/postgres/schema.prisma from prisma/schema.prisma: same models, PostgreSQL provider,
+// its own generated client. Run by `npm run db:generate`; the derived file is committed so
+// `prisma migrate` for PostgreSQL has a schema to read, and CI checks that it is not stale.
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+
+const source = readFileSync("prisma/schema.prisma", "utf8");
+const derived = source
+  .replace('provider = "sqlite"', 'provider = "postgresql"')
+  .replace('output     = "../generated/sqlite"', 'output     = "../../generated/postgres"')
+  .replace(/^\/\/ The one schema source[^\n]*\n(\/\/[^\n]*\n)*/m,
+    "// GENERATED from prisma/schema.prisma by scripts/prisma-postgres.mjs — edit that file instead.\n");
+if (derived === source || !derived.includes('"postgresql"')) throw new Error("schema derivation failed");
+mkdirSync("prisma/postgres", { recursive: true });
+const target = "prisma/postgres/schema.prisma";
+const check = process.argv.includes("--check");
+if (check) {
+  const current = readFileSync(target, "utf8");
+  if (current !== derived) { console.error(`${target} is stale: run npm run db:generate`); process.exit(1); }
+} else writeFileSync(target, derived);

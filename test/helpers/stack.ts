@@ -1,0 +1,150 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { startFortnoxSimulator, type FortnoxSim } from "../simulators/fortnox/server";
+import { startShopifySimulator, type ShopifySim } from "../simulators/shopify/server";
+import { createDatabase, freePort, ROOT, startChild, startRedis, waitFor, type Child, type DbKind, type RedisServer, type TestDatabase } from "./services";
+
+// The whole product on real parts, as separate processes talking HTTP: redis-server, a database,
+// the Fortnox and Shopify simulators, the Remix app (remix-serve of the production build) and the
+// worker. Used by the integration tests and by `npm run demo`.
+
+export interface StackOptions {
+  db?: DbKind;
+  /** Extra environment for the app and worker (tuning like SWEEPER_INTERVAL_MS). */
+  env?: Record<string, string>;
+  startWorker?: boolean;
+  /** Use an already running Fortnox (API + OAuth base URLs) instead of starting the simulator. */
+  fortnox?: { apiUrl: string; authUrl: string; clientId: string; clientSecret: string };
+  fortnoxAccessTokenTtlSeconds?: number;
+  fortnoxRateLimit?: { max: number; windowMs: number };
+}
+
+export interface Stack {
+  redis: RedisServer;
+  db: TestDatabase;
+  fortnoxSim: FortnoxSim | null;
+  shopifySim: ShopifySim;
+  appUrl: string;
+  env: Record<string, string>;
+  app: Child;
+  worker: Child | null;
+  startWorker(extraEnv?: Record<string, string>): Promise<Child>;
+  stopWorker(signal?: NodeJS.Signals): Promise<void>;
+  sessionToken(shop: string): Promise<string>;
+  installAndConnect(shop: string): Promise<void>;
+  sendWebhook(shop: string, topic: string, payload: unknown, opts?: { deliveries?: number }): Promise<{ deliveries: { status: number }[] }>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export const bin = (name: string) => path.join(ROOT, "node_modules/.bin", name);
+
+export async function postJson(url: string, body: unknown): Promise<any> {
+  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST ${url} → ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const redis = await startRedis();
+  const db = await createDatabase(opts.db);
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const apiKey = `kontera-test-${randomBytes(4).toString("hex")}`;
+  const apiSecret = randomBytes(24).toString("hex");
+  const fortnoxClient = opts.fortnox ?? { clientId: `fx-${randomBytes(4).toString("hex")}`, clientSecret: randomBytes(16).toString("hex") };
+
+  const fortnoxSim = opts.fortnox
+    ? null
+    : await startFortnoxSimulator({
+        clients: [{ ...fortnoxClient, redirectUris: [`${appUrl}/oauth/fortnox/callback`] }],
+        accessTokenTtlSeconds: opts.fortnoxAccessTokenTtlSeconds,
+        rateLimit: opts.fortnoxRateLimit,
+      });
+  const shopifySim = await startShopifySimulator({ apiKey, apiSecret, appUrl, appTomlPath: path.join(ROOT, "shopify.app.toml") });
+
+  const env: Record<string, string> = {
+    NODE_ENV: "test",
+    SHOPIFY_API_KEY: apiKey,
+    SHOPIFY_API_SECRET: apiSecret,
+    SHOPIFY_APP_URL: appUrl,
+    SHOPIFY_ADMIN_ORIGIN: shopifySim.url,
+    SCOPES: "read_orders,write_orders,read_customers,read_products",
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    FORTNOX_CLIENT_ID: fortnoxClient.clientId,
+    FORTNOX_CLIENT_SECRET: fortnoxClient.clientSecret,
+    FORTNOX_API_URL: opts.fortnox?.apiUrl ?? fortnoxSim!.apiUrl,
+    FORTNOX_AUTH_URL: opts.fortnox?.authUrl ?? fortnoxSim!.authUrl,
+    SYNC_RETRY_BASE_MS: "500",
+    SYNC_LOCK_MS: "5000",
+    SWEEPER_INTERVAL_MS: "2000",
+    SWEEPER_STALE_MS: "3000",
+    LOG_LEVEL: "info",
+    ...opts.env,
+  };
+
+  const app = startChild(bin("remix-serve"), ["build/server/index.js"], { ...env, PORT: String(appPort), HOST: "127.0.0.1" }, "app");
+  await waitFor("the app to answer /healthz", async () => (await fetch(`${appUrl}/healthz`).catch(() => null))?.ok, 60_000)
+    .catch((e) => { throw new Error(`${e.message}\n${app.output()}`); });
+
+  const workers: Child[] = [];
+  const stack: Stack = {
+    redis, db, fortnoxSim, shopifySim, appUrl, env, app,
+    worker: null,
+    async startWorker(extraEnv = {}) {
+      const w = startChild(bin("tsx"), ["app/queue/worker.ts"], { ...env, ...extraEnv }, `worker ${workers.length + 1}`);
+      workers.push(w);
+      stack.worker = w;
+      return w;
+    },
+    async stopWorker(signal = "SIGTERM") {
+      await stack.worker?.kill(signal);
+    },
+    async sessionToken(shop) {
+      return (await postJson(`${shopifySim.url}/__sim/session-token`, { shop })).idToken;
+    },
+    async installAndConnect(shop) {
+      // What a merchant does: open the app (token exchange installs it), click Connect, approve in Fortnox.
+      const idToken = await stack.sessionToken(shop);
+      const res = await fetch(`${appUrl}/app/fortnox`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${idToken}`, "Content-Type": "application/x-www-form-urlencoded" },
+        body: "intent=connect",
+      });
+      const body = await res.text();
+      if (!res.ok) throw new Error(`connect failed: ${res.status} ${body}\n${app.output()}`);
+      const { authorizeUrl } = JSON.parse(body);
+      const approve = await fetch(authorizeUrl, { redirect: "manual" });
+      const callback = approve.headers.get("location");
+      if (approve.status !== 302 || !callback) throw new Error(`Fortnox authorize answered ${approve.status}: ${await approve.text()}`);
+      const done = await fetch(callback, { redirect: "manual" });
+      if (done.status !== 302) throw new Error(`callback answered ${done.status}: ${await done.text()}\n${app.output()}`);
+    },
+    async sendWebhook(shop, topic, payload, o = {}) {
+      return postJson(`${shopifySim.url}/__sim/webhooks`, { shop, topic, payload, deliveries: o.deliveries ?? 1 });
+    },
+    output: () => [app.output(), ...workers.map((w) => w.output())].join("\n"),
+    async stop() {
+      await Promise.all(workers.map((w) => w.kill("SIGKILL")));
+      await app.kill();
+      await shopifySim.close();
+      await fortnoxSim?.close();
+      await db.drop();
+      await redis.stop();
+    },
+  };
+  if (opts.startWorker !== false) await stack.startWorker();
+  return stack;
+}
+
+/** Waits until every SyncJob of the shop is settled (not pending, retrying or running). */
+export async function waitSettled(stack: Stack, shop: string, expected: number, timeoutMs = 120_000) {
+  return waitFor(`${expected} settled jobs`, async () => {
+    const jobs = await stack.db.client.syncJob.findMany({ where: { shop } });
+    const open = jobs.filter((j) => ["pending", "retrying", "running"].includes(j.status));
+    return jobs.length >= expected && open.length === 0 ? jobs : null;
+  }, timeoutMs, 250).catch((e) => { throw new Error(`${e.message}\n${stack.output().slice(-6000)}`); });
+}
