@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { PrismaClient } from "../generated/sqlite/index.js";
+import type { PrismaClient } from "@prisma/client";
 import { env } from "~/env.server";
 
 // One Prisma client per process. DATABASE_URL picks the flavour: SQLite (embedded default) or
@@ -16,9 +16,11 @@ function create(): Db {
   const url = env().DATABASE_URL;
   // Loaded at run time so the bundler leaves the generated clients (and their wasm) alone.
   const load = createRequire(import.meta.url);
-  const flavour = isPostgres(url) ? "postgres" : "sqlite";
-  const { PrismaClient: Client } = load(path.resolve(process.cwd(), "generated", flavour, "index.js"));
-  if (flavour === "postgres") return new Client({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  if (isPostgres(url)) {
+    const { PrismaClient: Client } = load(path.resolve(process.cwd(), "generated/postgres/index.js"));
+    return new Client({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  }
+  const { PrismaClient: Client } = load("@prisma/client");
   // Web and worker are separate processes writing one file: wait for the lock instead of failing.
   return new Client({ adapter: new PrismaBetterSQLite3({ url, timeout: 15_000 }) });
 }

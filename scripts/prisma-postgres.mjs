@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 const source = readFileSync("prisma/schema.prisma", "utf8");
 const derived = source
   .replace('provider = "sqlite"', 'provider = "postgresql"')
-  .replace('output     = "../generated/sqlite"', 'output     = "../../generated/postgres"')
+  .replace(/  \/\/ Where @prisma\/client[^\n]*\n  output     = "[^"]*"/, '  output     = "../../generated/postgres"')
   .replace(/^\/\/ The one schema source[^\n]*\n(\/\/[^\n]*\n)*/m,
     "// GENERATED from prisma/schema.prisma by scripts/prisma-postgres.mjs — edit that file instead.\n");
 if (derived === source || !derived.includes('"postgresql"')) throw new Error("schema derivation failed");

@@ -1,4 +1,5 @@
-import type { Session } from "@shopify/shopify-api";
+import { Session } from "@shopify/shopify-api";
+import { decrypt, encrypt } from "~/lib/crypto.server";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { withLock } from "~/lib/lock.server";
 import { redis } from "~/lib/redis.server";
@@ -9,6 +10,7 @@ import { log } from "~/lib/log.server";
 // refreshes a session that is about to expire under one per-shop Redis lock and stores the new
 // pair before the lock is released. The library then always sees a fresh session and never
 // refreshes on its own, so two processes cannot spend the same refresh token.
+// Tokens are sealed (AES-256-GCM, bound to the shop) before they reach the database.
 
 const REFRESH_WITHIN_MS = 6 * 60 * 1000; // the library itself refreshes within 5 minutes of expiry
 
@@ -20,19 +22,26 @@ export class RefreshingSessionStorage implements SessionStorage {
     private readonly refresher: Refresher,
   ) {}
 
-  storeSession(session: Session) { return this.inner.storeSession(session); }
+  storeSession(session: Session) { return this.inner.storeSession(seal(session, encrypt)); }
   deleteSession(id: string) { return this.inner.deleteSession(id); }
   deleteSessions(ids: string[]) { return this.inner.deleteSessions(ids); }
-  findSessionsByShop(shop: string) { return this.inner.findSessionsByShop(shop); }
+  async findSessionsByShop(shop: string) {
+    return (await this.inner.findSessionsByShop(shop)).map((s) => seal(s, decrypt));
+  }
+
+  private async read(id: string): Promise<Session | undefined> {
+    const stored = await this.inner.loadSession(id);
+    return stored && seal(stored, decrypt);
+  }
 
   async loadSession(id: string): Promise<Session | undefined> {
-    const session = await this.inner.loadSession(id);
+    const session = await this.read(id);
     if (!session || !this.needsRefresh(session)) return session;
     return withLock(redis(), `lock:shopify-refresh:${session.shop}`, async () => {
-      const current = await this.inner.loadSession(id);
+      const current = await this.read(id);
       if (!current || !this.needsRefresh(current)) return current; // another process refreshed it
       const fresh = await this.refresher(current.shop, current.refreshToken!);
-      await this.inner.storeSession(fresh);
+      await this.storeSession(fresh);
       log.info("shopify offline token refreshed", { shop: current.shop });
       return fresh;
     });
@@ -41,4 +50,14 @@ export class RefreshingSessionStorage implements SessionStorage {
   private needsRefresh(s: Session): boolean {
     return !s.isOnline && Boolean(s.refreshToken) && s.isExpired(REFRESH_WITHIN_MS);
   }
+}
+
+function seal(session: Session, op: (value: string, context: string) => string): Session {
+  const context = `${session.shop}|shopify`;
+  const params = session.toObject();
+  return new Session({
+    ...params,
+    accessToken: params.accessToken ? op(params.accessToken, context) : params.accessToken,
+    refreshToken: params.refreshToken ? op(params.refreshToken, context) : params.refreshToken,
+  });
 }

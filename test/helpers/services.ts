@@ -1,13 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import IORedis from "ioredis";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { PrismaClient } from "../../generated/sqlite/index.js";
+import type { PrismaClient } from "@prisma/client";
 
 // Real parts for tests: a redis-server process, a fresh SQLite file or PostgreSQL database with
 // the migrations applied, free ports. TEST_DB=postgres (with TEST_POSTGRES_URL pointing at a
@@ -37,13 +37,11 @@ export async function startRedis(): Promise<RedisServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kontera-redis-"));
   const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
   const url = `redis://127.0.0.1:${port}`;
-  const client = new IORedis(url, { maxRetriesPerRequest: 3, lazyConnect: true });
-  for (let i = 0; ; i++) {
-    try { await client.connect(); await client.ping(); break; } catch (e) {
-      if (i > 50) throw new Error(`redis-server did not start: ${(e as Error).message}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await waitFor("redis-server to listen", () => new Promise<boolean>((resolve) => {
+    const s = connect(port, "127.0.0.1", () => { s.end(); resolve(true); });
+    s.on("error", () => resolve(false));
+  }), 10_000, 50);
+  const client = new IORedis(url, { maxRetriesPerRequest: 3 });
   return {
     url,
     client,
@@ -73,7 +71,7 @@ export function migrate(url: string): void {
 export function openDb(url: string): PrismaClient {
   const load = createRequire(import.meta.url);
   if (url.startsWith("file:")) {
-    const { PrismaClient: Client } = load(path.join(ROOT, "generated/sqlite/index.js"));
+    const { PrismaClient: Client } = load("@prisma/client");
     return new Client({ adapter: new PrismaBetterSQLite3({ url, timeout: 15_000 }) });
   }
   const { PrismaClient: Client } = load(path.join(ROOT, "generated/postgres/index.js"));

@@ -31,11 +31,16 @@ export interface Stack {
   startWorker(extraEnv?: Record<string, string>): Promise<Child>;
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
   sessionToken(shop: string): Promise<string>;
+  /** A request from the embedded admin: browser user agent, App Bridge session token. */
+  adminFetch(shop: string, path: string, init?: RequestInit): Promise<Response>;
   installAndConnect(shop: string): Promise<void>;
   sendWebhook(shop: string, topic: string, payload: unknown, opts?: { deliveries?: number }): Promise<{ deliveries: { status: number }[] }>;
   output(): string;
   stop(): Promise<void>;
 }
+
+// shopify-app-remix answers bots (which includes Node's default user agent) with 410.
+const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
 export const bin = (name: string) => path.join(ROOT, "node_modules/.bin", name);
 
@@ -95,7 +100,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     redis, db, fortnoxSim, shopifySim, appUrl, env, app,
     worker: null,
     async startWorker(extraEnv = {}) {
-      const w = startChild(bin("tsx"), ["app/queue/worker.ts"], { ...env, ...extraEnv }, `worker ${workers.length + 1}`);
+      // node itself, with tsx as a loader: the tsx CLI would run the worker in a grandchild that
+      // a SIGKILL of the child leaves running.
+      const w = startChild(process.execPath, ["--import", "tsx", "app/queue/worker.ts"], { ...env, ...extraEnv }, `worker ${workers.length + 1}`);
       workers.push(w);
       stack.worker = w;
       return w;
@@ -106,12 +113,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async sessionToken(shop) {
       return (await postJson(`${shopifySim.url}/__sim/session-token`, { shop })).idToken;
     },
+    async adminFetch(shop, path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set("Authorization", `Bearer ${await stack.sessionToken(shop)}`);
+      headers.set("User-Agent", BROWSER);
+      return fetch(`${appUrl}${path}`, { ...init, headers });
+    },
     async installAndConnect(shop) {
       // What a merchant does: open the app (token exchange installs it), click Connect, approve in Fortnox.
-      const idToken = await stack.sessionToken(shop);
-      const res = await fetch(`${appUrl}/app/fortnox`, {
+      const res = await stack.adminFetch(shop, "/app/fortnox", {
         method: "POST",
-        headers: { Authorization: `Bearer ${idToken}`, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
         body: "intent=connect",
       });
       const body = await res.text();
@@ -128,6 +140,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     output: () => [app.output(), ...workers.map((w) => w.output())].join("\n"),
     async stop() {
+      // KONTERA_TEST_LOGS=dir keeps every process's output for a post-mortem.
+      if (process.env.KONTERA_TEST_LOGS) {
+        const { mkdirSync, writeFileSync } = await import("node:fs");
+        mkdirSync(process.env.KONTERA_TEST_LOGS, { recursive: true });
+        writeFileSync(path.join(process.env.KONTERA_TEST_LOGS, `stack-${Date.now()}.log`), stack.output());
+      }
       await Promise.all(workers.map((w) => w.kill("SIGKILL")));
       await app.kill();
       await shopifySim.close();

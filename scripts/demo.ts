@@ -1,0 +1,139 @@
+// `npm run demo`: the main job on a fresh machine. Starts redis-server, a SQLite database, the
+// Fortnox and Shopify simulators, the app and the worker; installs a demo shop, connects Fortnox
+// through OAuth, sends a burst of signed order webhooks (some delivered twice), waits until every
+// order is settled and prints a summary. Flags: --orders DIR, --json, --serve.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { generateOrders } from "../test/fixtures/shopify/orders";
+import { ROOT } from "../test/helpers/services";
+import { bin, startStack, waitSettled, type Stack } from "../test/helpers/stack";
+
+const SHOP = "kontera-demo.myshopify.com";
+const { values: args } = parseArgs({
+  options: { orders: { type: "string" }, json: { type: "boolean", default: false }, serve: { type: "boolean", default: false } },
+});
+const say = (msg: string) => { if (!args.json) console.log(msg); else console.error(msg); };
+
+function fail(message: string): never {
+  console.error(`demo: ${message}`);
+  process.exit(1);
+}
+
+function loadOrders(): { payload: any; deliveries: number }[] {
+  if (!args.orders) {
+    // 60 realistic Swedish orders; every fifth is delivered twice at once, as Shopify may.
+    return generateOrders(60, { seed: 2026, startOrderNumber: 1001, shop: SHOP }).map((payload, i) => ({ payload, deliveries: i % 5 === 0 ? 2 : 1 }));
+  }
+  const dir = path.resolve(args.orders);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) fail(`--orders ${args.orders} is not a folder`);
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  if (!files.length) fail(`--orders ${args.orders} has no .json files (one orders/paid payload per file)`);
+  return files.map((f) => {
+    try { return { payload: JSON.parse(readFileSync(path.join(dir, f), "utf8")), deliveries: 1 }; }
+    catch (e) { fail(`${f} is not valid JSON: ${(e as Error).message}`); }
+  });
+}
+
+function preflight() {
+  if (spawnSync("redis-server", ["--version"]).error) {
+    fail("redis-server is not installed. Install it with: sudo apt-get install -y redis-server (Debian/Ubuntu) or brew install redis (macOS)");
+  }
+  const external = process.env.FORTNOX_API_URL || process.env.FORTNOX_AUTH_URL;
+  if (external && !(process.env.FORTNOX_API_URL && process.env.FORTNOX_AUTH_URL && process.env.FORTNOX_CLIENT_ID && process.env.FORTNOX_CLIENT_SECRET)) {
+    fail("to use your own Fortnox set FORTNOX_API_URL, FORTNOX_AUTH_URL, FORTNOX_CLIENT_ID and FORTNOX_CLIENT_SECRET together");
+  }
+  say("building the app…");
+  const build = spawnSync(bin("remix"), ["vite:build"], { cwd: ROOT, encoding: "utf8" });
+  if (build.status !== 0) fail(`the build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+/** Counts, through the Fortnox API itself, the invoices that carry each order's reference. */
+async function countDocuments(stack: Stack, refs: string[]): Promise<Map<string, number>> {
+  Object.assign(process.env, stack.env);
+  const { loadConnection } = await import("~/connectors/connection.server");
+  const { connectorFor } = await import("~/connectors/registry.server");
+  const connection = await loadConnection(SHOP, "fortnox");
+  if (!connection) throw new Error("the demo shop has no Fortnox connection");
+  const connector = connectorFor(connection, { calls: 0 });
+  const counts = new Map<string, number>();
+  for (const ref of refs) counts.set(ref, (await connector.findDocuments(ref)).length);
+  return counts;
+}
+
+async function main() {
+  preflight();
+  const orders = loadOrders();
+  const external = process.env.FORTNOX_API_URL
+    ? { apiUrl: process.env.FORTNOX_API_URL, authUrl: process.env.FORTNOX_AUTH_URL!, clientId: process.env.FORTNOX_CLIENT_ID!, clientSecret: process.env.FORTNOX_CLIENT_SECRET! }
+    : undefined;
+  say("starting redis-server, SQLite, simulators, app and worker…");
+  const stack = await startStack({ db: "sqlite", fortnox: external, env: { NODE_ENV: "development", LOG_LEVEL: "warn" } });
+  const stop = async () => { await stack.stop(); process.exit(0); };
+  try {
+    say(`installing ${SHOP} and connecting Fortnox (${external ? external.authUrl : "simulator"})…`);
+    await stack.installAndConnect(SHOP);
+
+    say(`sending ${orders.length} orders/paid webhooks (${orders.filter((o) => o.deliveries > 1).length} delivered twice)…`);
+    const started = Date.now();
+    const rejected: string[] = [];
+    for (let i = 0; i < orders.length; i += 10) {
+      await Promise.all(orders.slice(i, i + 10).map(async (o) => {
+        const { deliveries } = await stack.sendWebhook(SHOP, "orders/paid", o.payload, { deliveries: o.deliveries });
+        if (deliveries.some((d) => d.status !== 200)) rejected.push(`${o.payload?.name ?? "?"}: HTTP ${deliveries.map((d) => d.status).join("/")}`);
+      }));
+    }
+    const accepted = orders.length - rejected.length;
+    const jobs = await waitSettled(stack, SHOP, accepted, 600_000);
+    const elapsedMs = Date.now() - started;
+
+    const refs = jobs.map((j) => j.subjectId);
+    const counts = await countDocuments(stack, refs);
+    const attempts = await stack.db.client.syncAttempt.aggregate({ _sum: { apiCalls: true }, where: { job: { shop: SHOP } } });
+    const byStatus = (s: string) => jobs.filter((j) => j.status === s);
+    const summary = {
+      orders: orders.length,
+      webhooksRejected: rejected.length,
+      documents: [...counts.values()].filter((n) => n > 0).length,
+      duplicates: [...counts.values()].reduce((a, n) => a + Math.max(0, n - 1), 0),
+      failed: byStatus("failed").length,
+      needsAction: byStatus("needs_action").length,
+      needsReview: byStatus("needs_review").length,
+      apiCallsPerOrder: jobs.length ? Number(((attempts._sum.apiCalls ?? 0) / jobs.length).toFixed(2)) : 0,
+      elapsedMs,
+      adminUrl: `${stack.shopifySim.url}/store/${SHOP.replace(".myshopify.com", "")}/apps/kontera`,
+      failures: [...jobs.filter((j) => j.status !== "succeeded").map((j) => ({ order: j.subjectName, status: j.status, reason: j.lastError })),
+        ...rejected.map((r) => ({ order: r, status: "rejected", reason: "the app refused the webhook" }))],
+    };
+
+    if (!args.json) {
+      console.log("\nKontera demo summary");
+      console.log(`  orders sent          ${summary.orders}`);
+      console.log(`  invoices in Fortnox  ${summary.documents}`);
+      console.log(`  duplicates           ${summary.duplicates}`);
+      console.log(`  failed               ${summary.failed}`);
+      console.log(`  needs action         ${summary.needsAction}`);
+      console.log(`  needs review         ${summary.needsReview}`);
+      console.log(`  API calls per order  ${summary.apiCallsPerOrder}`);
+      console.log(`  elapsed              ${(elapsedMs / 1000).toFixed(1)} s`);
+      for (const f of summary.failures) console.log(`  ! ${f.order}: ${f.status} — ${f.reason}`);
+      console.log(`  admin                ${summary.adminUrl}`);
+    }
+    if (args.json) console.log(JSON.stringify(summary));
+    if (args.serve) {
+      say(`\nserving: app ${stack.appUrl}, admin ${summary.adminUrl}; Ctrl-C stops everything`);
+      process.once("SIGINT", () => void stop());
+      process.once("SIGTERM", () => void stop());
+      return;
+    }
+    await stack.stop();
+    process.exit(summary.duplicates === 0 ? 0 : 2);
+  } catch (e) {
+    console.error(`demo failed: ${(e as Error).message}`);
+    await stack.stop();
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command (npm test): checks, unit and simulator tests, then the integration suite on
+# real parts twice, on SQLite and on PostgreSQL. Needs redis-server and PostgreSQL installed
+# (.ci/run installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+node scripts/prisma-postgres.mjs --check
+npx tsc --noEmit
+npx remix vite:build >/dev/null
+
+echo "== unit and simulator tests"
+npx vitest run test/unit test/simulators
+
+echo "== integration tests on SQLite"
+TEST_DB=sqlite npx vitest run test/integration
+
+echo "== integration tests on PostgreSQL"
+eval "$(scripts/postgres.sh)"
+trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
+TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration

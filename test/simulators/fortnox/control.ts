@@ -1,0 +1,153 @@
+/**
+ * `/__sim/...` control API for tests and the demo (no auth). Lets a test inspect what
+ * "Fortnox" holds, inject faults, expire/revoke tokens and reset to the seed.
+ */
+import { z } from "zod";
+import { renderArticle } from "./articles.js";
+import { renderCustomer } from "./customers.js";
+import type { FaultInjector } from "./faults.js";
+import { renderInvoice } from "./invoices.js";
+import { type Dec, parseDec } from "./money.js";
+import type { OAuthStore } from "./oauth.js";
+import { renderOrder } from "./orders.js";
+import type { SlidingWindowLimiter } from "./ratelimit.js";
+import { type SimState, seedTenant } from "./state.js";
+
+export interface ControlDeps {
+  state: SimState;
+  oauth: OAuthStore;
+  faults: FaultInjector;
+  limiter: SlidingWindowLimiter;
+  apiUrl: string;
+}
+
+export interface ControlResult {
+  status: number;
+  body: unknown;
+}
+
+class ControlError extends Error {
+  constructor(
+    public readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Control bodies are small JSON without money, so plain JSON.parse is fine here. */
+function parseBody(raw: string): unknown {
+  if (!raw.trim()) return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ControlError(400, "body must be valid JSON");
+  }
+}
+
+const int = z.number().int().positive();
+/** String(n) is the shortest decimal that round-trips, i.e. the rate as the test wrote it. */
+const rate = z
+  .number()
+  .positive()
+  .transform((n): Dec => parseDec(String(n))!);
+
+const tenantSchema = z.strictObject({
+  tenantId: int,
+  companyName: z.string().min(1),
+  organizationNumber: z.string().optional(),
+});
+const currencySchema = z.strictObject({
+  Code: z.string().regex(/^[A-Z]{3}$/),
+  BuyRate: rate,
+  SellRate: rate,
+  Unit: int.optional(),
+  Description: z.string().optional(),
+});
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ControlError(400, r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  return r.data;
+}
+
+export function handleControl(deps: ControlDeps, method: string, pathname: string, rawBody: string): ControlResult {
+  try {
+    return route(deps, method, pathname, rawBody);
+  } catch (err) {
+    if (err instanceof ControlError) return { status: err.status, body: { error: err.message } };
+    if (err instanceof Error && err.message.startsWith("invalid fault rules")) return { status: 400, body: { error: err.message } };
+    throw err;
+  }
+}
+
+function route(deps: ControlDeps, method: string, pathname: string, rawBody: string): ControlResult {
+  const { state, oauth, faults, limiter, apiUrl } = deps;
+  const seg = pathname.split("/").slice(2); // after "/__sim"
+  const key = `${method} ${seg[0] ?? ""}`;
+
+  switch (key) {
+    case "GET stats":
+      return { status: 200, body: { ...state.stats, created: { ...state.stats.created }, maxInWindow: limiter.maxObserved } };
+    case "POST faults":
+      return { status: 200, body: { rules: faults.add(parseBody(rawBody)) } };
+    case "DELETE faults":
+      faults.clear();
+      return { status: 200, body: { rules: 0 } };
+    case "GET faults":
+      return { status: 200, body: { rules: faults.list() } };
+    case "POST expire-tokens":
+      oauth.expireAccessTokens();
+      return { status: 200, body: { ok: true } };
+    case "POST revoke-refresh-tokens":
+      oauth.revokeRefreshTokens();
+      return { status: 200, body: { ok: true } };
+    case "POST reset":
+      state.reset();
+      oauth.reset();
+      faults.clear();
+      limiter.reset();
+      return { status: 200, body: { ok: true } };
+  }
+
+  if (seg[0] === "tenants") {
+    if (seg.length === 1 && method === "GET") {
+      return { status: 200, body: { tenants: [...state.tenants.values()].map((t) => ({ tenantId: t.tenantId, companyName: t.company.CompanyName })) } };
+    }
+    if (seg.length === 1 && method === "POST") {
+      const body = parse(tenantSchema, parseBody(rawBody));
+      if (state.tenants.has(body.tenantId)) throw new ControlError(409, `tenant ${body.tenantId} already exists`);
+      state.tenants.set(body.tenantId, seedTenant(body.tenantId, body.companyName, body.organizationNumber ?? "556000-0000"));
+      return { status: 201, body: { tenantId: body.tenantId } };
+    }
+    const tenant = /^\d+$/.test(seg[1] ?? "") ? state.tenants.get(Number(seg[1])) : undefined;
+    if (!tenant) throw new ControlError(404, `unknown tenant ${seg[1]}`);
+
+    if (seg.length === 3 && method === "GET") {
+      switch (seg[2]) {
+        case "invoices":
+          return { status: 200, body: { Invoices: [...tenant.invoices.values()].map((i) => renderInvoice(i, tenant, apiUrl)) } };
+        case "orders":
+          return { status: 200, body: { Orders: [...tenant.orders.values()].map((o) => renderOrder(o, tenant, apiUrl)) } };
+        case "customers":
+          return { status: 200, body: { Customers: [...tenant.customers.values()].map((c) => renderCustomer(c, apiUrl)) } };
+        case "articles":
+          return { status: 200, body: { Articles: [...tenant.articles.values()].map((a) => renderArticle(a, apiUrl)) } };
+      }
+    }
+    if (seg[2] === "currencies") {
+      if (seg.length === 3 && method === "POST") {
+        const c = parse(currencySchema, parseBody(rawBody));
+        tenant.currencies.set(c.Code, { Code: c.Code, Description: c.Description ?? c.Code, BuyRate: c.BuyRate, SellRate: c.SellRate, Unit: c.Unit ?? 1 });
+        return { status: 201, body: { Code: c.Code } };
+      }
+      if (seg.length === 4 && method === "DELETE") {
+        const code = decodeURIComponent(seg[3]);
+        if (code === "SEK") throw new ControlError(400, "SEK is the home currency and cannot be removed");
+        if (!tenant.currencies.delete(code)) throw new ControlError(404, `unknown currency ${code}`);
+        return { status: 200, body: { ok: true } };
+      }
+    }
+  }
+  throw new ControlError(404, `no control endpoint ${method} ${pathname}`);
+}

@@ -1,0 +1,69 @@
+/**
+ * Fault injection for tests and the demo (POST /__sim/faults). A rule matches on method and
+ * a regex over the pathname; each matching request consumes one `count` of the FIRST
+ * matching rule that still has count left.
+ *  - status:      answer 429/500/503 without processing (after auth).
+ *  - afterCommit: process normally, then hold the response for delayMs — the "Fortnox
+ *                 committed but the client never saw the answer" case.
+ *  - delayMs only: wait, then process normally.
+ */
+import { z } from "zod";
+
+export interface FaultRule {
+  method?: string;
+  path: RegExp;
+  source: string;
+  status?: 429 | 500 | 503;
+  count: number;
+  delayMs?: number;
+  afterCommit?: boolean;
+}
+
+const ruleSchema = z.strictObject({
+  method: z.string().min(1).optional(),
+  path: z.string().min(1),
+  status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
+  count: z.number().int().positive(),
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+  afterCommit: z.boolean().optional(),
+});
+export const faultsBodySchema = z.strictObject({ rules: z.array(ruleSchema) });
+
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+
+  /** Validates and appends; throws Error with a readable message on bad input. */
+  add(body: unknown): number {
+    const parsed = faultsBodySchema.safeParse(body);
+    if (!parsed.success) throw new Error(`invalid fault rules: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    const rules = parsed.data.rules.map((r): FaultRule => {
+      let path: RegExp;
+      try {
+        path = new RegExp(r.path);
+      } catch {
+        throw new Error(`invalid fault rules: bad regex ${r.path}`);
+      }
+      if (r.afterCommit && r.status !== undefined) throw new Error("invalid fault rules: afterCommit cannot be combined with status");
+      return { ...r, method: r.method?.toUpperCase(), path, source: r.path };
+    });
+    this.rules.push(...rules);
+    return this.rules.length;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The rule that would apply to this request (not consumed yet). */
+  find(method: string, pathname: string): FaultRule | undefined {
+    return this.rules.find((r) => r.count > 0 && (!r.method || r.method === method) && r.path.test(pathname));
+  }
+
+  consume(rule: FaultRule): void {
+    rule.count--;
+  }
+
+  list(): unknown[] {
+    return this.rules.map((r) => ({ method: r.method, path: r.source, status: r.status, count: r.count, delayMs: r.delayMs, afterCommit: r.afterCommit }));
+  }
+}
