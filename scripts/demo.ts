@@ -63,13 +63,13 @@ async function countDocuments(stack: Stack, refs: string[]): Promise<Map<string,
 }
 
 async function main() {
+  const orders = loadOrders(); // bad input is reported before anything is built or started
   preflight();
-  const orders = loadOrders();
   const external = process.env.FORTNOX_API_URL
     ? { apiUrl: process.env.FORTNOX_API_URL, authUrl: process.env.FORTNOX_AUTH_URL!, clientId: process.env.FORTNOX_CLIENT_ID!, clientSecret: process.env.FORTNOX_CLIENT_SECRET! }
     : undefined;
   say("starting redis-server, SQLite, simulators, app and worker…");
-  const stack = await startStack({ db: "sqlite", fortnox: external, env: { NODE_ENV: "development", LOG_LEVEL: "warn" } });
+  const stack = await startStack({ db: "sqlite", fortnox: external, env: { LOG_LEVEL: "warn" } });
   const stop = async () => { await stack.stop(); process.exit(0); };
   try {
     say(`installing ${SHOP} and connecting Fortnox (${external ? external.authUrl : "simulator"})…`);

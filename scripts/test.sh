@@ -15,6 +15,9 @@ npx vitest run test/unit test/simulators
 echo "== integration tests on SQLite"
 TEST_DB=sqlite npx vitest run test/integration
 
+echo "== the demo, end to end"
+npx vitest run test/e2e
+
 echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT

@@ -92,8 +92,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 
   const app = startChild(bin("remix-serve"), ["build/server/index.js"], { ...env, PORT: String(appPort), HOST: "127.0.0.1" }, "app");
-  await waitFor("the app to answer /healthz", async () => (await fetch(`${appUrl}/healthz`).catch(() => null))?.ok, 60_000)
-    .catch((e) => { throw new Error(`${e.message}\n${app.output()}`); });
+  try {
+    await waitFor("the app to answer /healthz", async () => (await fetch(`${appUrl}/healthz`).catch(() => null))?.ok, 60_000);
+  } catch (e) {
+    await app.kill("SIGKILL");
+    await Promise.all([shopifySim.close(), fortnoxSim?.close(), db.drop(), redis.stop()]);
+    throw new Error(`${(e as Error).message}\n${app.output()}`);
+  }
 
   const workers: Child[] = [];
   const stack: Stack = {
