@@ -12,6 +12,8 @@ import type { VerifiedWebhook } from "./webhook-request.server";
 
 export const ORDER_TOPICS = ["orders/create", "orders/paid", "orders/updated", "orders/cancelled", "refunds/create"] as const;
 
+const ENQUEUE_WAIT_MS = 1_000;
+
 export type InvoiceTrigger = "created" | "paid" | "fulfilled";
 
 export interface IngestResult {
@@ -101,7 +103,9 @@ export async function ingestWebhook(hook: VerifiedWebhook): Promise<IngestResult
           return created.filter((c) => !c.paused).map((c) => c.id);
         });
         log.info("webhook recorded", { topic: hook.topic, webhookId: hook.webhookId, jobs: jobIds.length });
-        await enqueue(jobIds);
+        // Shopify gives us 5 s. A Redis that does not answer must not hold the 200 back: the jobs
+        // are committed, and the sweeper enqueues whatever this did not.
+        await Promise.race([enqueue(jobIds), new Promise((r) => setTimeout(r, ENQUEUE_WAIT_MS))]);
         return { duplicate: false, jobIds };
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;

@@ -61,3 +61,25 @@ describe("Fortnox under load and faults", () => {
     for (const o of orders) expect(refs.filter((r) => r === o.admin_graphql_api_id)).toHaveLength(1);
   });
 });
+
+describe("Shopify's expiring offline token", () => {
+  it("is refreshed once, under the per-shop lock, while the worker and the admin race for it", async () => {
+    const shopStats = () => fetch(`${stack.shopifySim.url}/__sim/stats`).then((r) => r.json());
+    const before = await shopStats();
+    await postJson(`${stack.shopifySim.url}/__sim/expire-tokens`, {});
+    await stack.db.client.session.updateMany({ where: { shop: SHOP }, data: { expires: new Date(Date.now() - 1000) } });
+    const orders = generateOrders(10, { seed: 31337, startOrderNumber: 4501, shop: SHOP });
+    const settledBefore = await stack.db.client.syncJob.count({ where: { shop: SHOP } });
+    await Promise.all([
+      ...orders.map((o) => stack.sendWebhook(SHOP, "orders/paid", o)),
+      ...Array.from({ length: 5 }, () => stack.adminFetch(SHOP, "/app/fortnox", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "intent=connect" }).then((r) => expect(r.status).toBe(200))),
+    ]);
+    const jobs = await waitSettled(stack, SHOP, settledBefore + 10, 120_000);
+    expect(jobs.filter((j) => j.status !== "succeeded")).toEqual([]);
+    const after = await shopStats();
+    expect(after.refreshes - before.refreshes).toBe(1);
+    expect(after.invalidGrants - before.invalidGrants).toBe(0);
+    const writes = await (await fetch(`${stack.shopifySim.url}/__sim/writes?shop=${SHOP}`)).json();
+    for (const o of orders) expect(writes.tags[o.admin_graphql_api_id]).toContain("kontera:synced");
+  });
+});

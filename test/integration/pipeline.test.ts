@@ -171,3 +171,36 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
     expect(session.refreshToken).toMatch(/^v1:/);
   });
 });
+
+describe("the shop's lifecycle", () => {
+  const OTHER = "lifecycle-test.myshopify.com";
+
+  it("uninstall removes sessions and pauses the connection; the redact requests remove what Kontera holds", async () => {
+    await stack.installAndConnect(OTHER);
+    const order = withIdentity(fixtureOrder("simple-1001.json"), 7200000000001, 9001);
+    await stack.sendWebhook(OTHER, "orders/paid", order);
+    await waitSettled(stack, OTHER, 1);
+
+    expect((await stack.sendWebhook(OTHER, "app/uninstalled", { id: 1, domain: OTHER })).deliveries[0].status).toBe(200);
+    expect(await stack.db.client.session.count({ where: { shop: OTHER } })).toBe(0);
+    expect((await stack.db.client.connection.findFirstOrThrow({ where: { shop: OTHER } })).status).toBe("paused");
+    expect(await stack.db.client.documentLink.count({ where: { shop: OTHER } })).toBe(1);
+
+    const customerId = order.customer.id;
+    await stack.sendWebhook(OTHER, "customers/redact", { shop_domain: OTHER, customer: { id: customerId, email: order.customer.email }, orders_to_redact: [order.id] });
+    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { shop: OTHER } });
+    expect(job.payload).not.toContain(order.customer.email);
+    expect(await stack.db.client.entityMap.count({ where: { shop: OTHER, kind: "customer" } })).toBe(0);
+
+    await stack.sendWebhook(OTHER, "shop/redact", { shop_domain: OTHER });
+    for (const count of [
+      stack.db.client.syncJob.count({ where: { shop: OTHER } }),
+      stack.db.client.connection.count({ where: { shop: OTHER } }),
+      stack.db.client.documentLink.count({ where: { shop: OTHER } }),
+      stack.db.client.entityMap.count({ where: { shop: OTHER } }),
+      stack.db.client.shop.count({ where: { shop: OTHER } }),
+    ]) expect(await count).toBe(0);
+    // The other shop is untouched.
+    expect(await stack.db.client.syncJob.count({ where: { shop: SHOP } })).toBeGreaterThan(0);
+  });
+});
