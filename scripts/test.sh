@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (npm test): checks, unit and simulator tests, then the integration suite on
-# real parts twice, on SQLite and on PostgreSQL. Needs redis-server and PostgreSQL installed
-# (.ci/run installs them).
+# real parts twice, on SQLite and on PostgreSQL, and the demo and admin page end to end (the
+# admin in Debian's Chromium). Needs redis-server, PostgreSQL and chromium (.ci/run installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,7 @@ npx vitest run test/unit test/simulators
 echo "== integration tests on SQLite"
 TEST_DB=sqlite npx vitest run test/integration
 
-echo "== the demo, end to end"
+echo "== the demo and the admin page, end to end"
 npx vitest run test/e2e
 
 echo "== integration tests on PostgreSQL"

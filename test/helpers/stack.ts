@@ -40,7 +40,7 @@ export interface Stack {
 }
 
 // shopify-app-remix answers bots (which includes Node's default user agent) with 410.
-const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+export const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
 export const bin = (name: string) => path.join(ROOT, "node_modules/.bin", name);
 
