@@ -52,6 +52,9 @@ export async function requireReauth(connection: ConnectionRow, reason: string): 
 }
 
 export class TokenSource {
+  // The token this job last used, so a run makes one database read for it, not one per call.
+  private current?: { token: string; expiresAt: Date | null };
+
   constructor(
     private readonly connectionId: string,
     private readonly refresh: (refreshToken: string) => Promise<TokenSet>,
@@ -69,19 +72,25 @@ export class TokenSource {
    * even if its expiry looks fine, unless another process already replaced it.
    */
   async accessToken(rejected?: string): Promise<string> {
+    const fresh = (t: { expiresAt: Date | null }) => t.expiresAt !== null && t.expiresAt.getTime() - Date.now() > REFRESH_BEFORE_MS;
+    if (!rejected && this.current && fresh(this.current)) return this.current.token;
     const c = await this.load();
-    const fresh = (row: ConnectionRow) => row.expiresAt !== null && row.expiresAt.getTime() - Date.now() > REFRESH_BEFORE_MS;
-    if (!rejected && fresh(c) && c.accessTokenEnc) return decrypt(c.accessTokenEnc, sealContext(c));
+    if (!rejected && fresh(c) && c.accessTokenEnc) return this.remember(decrypt(c.accessTokenEnc, sealContext(c)), c.expiresAt);
 
     return withLock(redis(), `lock:token:${this.connectionId}`, async () => {
       const row = await this.load();
       const current = row.accessTokenEnc ? decrypt(row.accessTokenEnc, sealContext(row)) : undefined;
-      if (current && fresh(row) && current !== rejected) return current;
+      if (current && fresh(row) && current !== rejected) return this.remember(current, row.expiresAt);
       if (!row.refreshTokenEnc) throw authError("no refresh token stored; reconnect", "no_refresh_token");
       const tokens = await this.refresh(decrypt(row.refreshTokenEnc, sealContext(row)));
       await db().connection.update({ where: { id: row.id }, data: { ...sealTokens(row, tokens), lastError: null } });
       log.info("access token refreshed", { provider: row.provider });
-      return tokens.accessToken;
+      return this.remember(tokens.accessToken, tokens.expiresAt);
     });
+  }
+
+  private remember(token: string, expiresAt: Date | null): string {
+    this.current = { token, expiresAt };
+    return token;
   }
 }

@@ -132,8 +132,9 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         const err = classify(e);
         if (!(e instanceof ConnectorError)) log.error("unexpected error in job", { error: e });
         if (err.kind === "auth") {
+          // An active connection that was refused needs the merchant; one they disconnected stays so.
           const connection = await loadConnection(job.shop, job.provider as Provider);
-          if (connection) await requireReauth(connection, err.message);
+          if (connection?.status === "active") await requireReauth(connection, err.message);
           await db().syncJob.update({ where: { id: job.id }, data: { status: "paused", lastError: err.message, lastErrorCode: err.code ?? "auth" } });
           await finish("paused", { error: err.message, errorCode: err.code ?? "auth" });
           return "settled";
