@@ -59,6 +59,10 @@ async function countDocuments(stack: Stack, refs: string[]): Promise<Map<string,
   const connector = connectorFor(connection, { calls: 0 });
   const counts = new Map<string, number>();
   for (const ref of refs) counts.set(ref, (await connector.findDocuments(ref)).length);
+  // Let go of the demo's own connections before the services they point at are stopped.
+  const [{ redis }, { db }] = await Promise.all([import("~/lib/redis.server"), import("~/db.server")]);
+  redis().disconnect();
+  await db().$disconnect();
   return counts;
 }
 
@@ -71,6 +75,9 @@ async function main() {
   say("starting redis-server, SQLite, simulators, app and worker…");
   const stack = await startStack({ db: "sqlite", fortnox: external, env: { LOG_LEVEL: "warn" } });
   const stop = async () => { await stack.stop(); process.exit(0); };
+  // Ctrl-C at any point stops every process the demo started.
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
   try {
     say(`installing ${SHOP} and connecting Fortnox (${external ? external.authUrl : "simulator"})…`);
     await stack.installAndConnect(SHOP);
@@ -123,8 +130,6 @@ async function main() {
     if (args.json) console.log(JSON.stringify(summary));
     if (args.serve) {
       say(`\nserving: app ${stack.appUrl}, admin ${summary.adminUrl}; Ctrl-C stops everything`);
-      process.once("SIGINT", () => void stop());
-      process.once("SIGTERM", () => void stop());
       return;
     }
     await stack.stop();

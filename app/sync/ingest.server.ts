@@ -30,7 +30,7 @@ export function impliesInvoice(topic: string, order: ShopifyOrder, trigger: Invo
     case "paid":
       return topic === "orders/paid" || (topic === "orders/updated" && order.financial_status === "paid");
     case "fulfilled":
-      return (topic === "orders/updated" || topic === "orders/fulfilled") && order.fulfillment_status === "fulfilled";
+      return topic === "orders/updated" && order.fulfillment_status === "fulfilled";
   }
 }
 
@@ -45,11 +45,11 @@ interface PlannedJob {
   paused: boolean;
 }
 
+// Refunds and cancellations are booked by a later version; their deliveries are recorded already.
+const INVOICE_TOPICS = ["orders/create", "orders/paid", "orders/updated"];
+
 async function planJobs(hook: VerifiedWebhook): Promise<{ subjectId?: string; jobs: PlannedJob[] }> {
-  if (!(ORDER_TOPICS as readonly string[]).includes(hook.topic) || hook.topic === "refunds/create" || hook.topic === "orders/cancelled") {
-    // Refunds and cancellations are booked by a later version; their deliveries are still recorded.
-    return { jobs: [] };
-  }
+  if (!INVOICE_TOPICS.includes(hook.topic)) return { jobs: [] };
   const parsed = shopifyOrderSchema.safeParse(hook.payload);
   if (!parsed.success) throw new PayloadError(`${hook.topic} payload is not an order we can read: ${describeIssues(parsed.error)}`);
   const order = parsed.data;
