@@ -5,7 +5,7 @@
 import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, LogSeverity, RequestedTokenType, shopifyApi, type Shopify } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,7 +27,7 @@ import mixed1002 from "../fixtures/shopify/orders/mixed-vat-1002.json";
 import guest1003 from "../fixtures/shopify/orders/guest-no-sku-1003.json";
 
 const API_KEY = "kontera-sim-test-key";
-const API_SECRET = "kontera-sim-test-secret-0123456789";
+const API_SECRET = randomBytes(24).toString("hex");
 const SHOP = "kontera-test.myshopify.com";
 const OTHER_SHOP = "someone-else.myshopify.com";
 const VERSION = "2026-07";
