@@ -1,19 +1,18 @@
 import type { AccountingDocument, DocumentCustomer, DocumentRow, MappingIssue, MappingResult } from "./accounting";
 import { fromMinor, sum, toMinor } from "./money";
+import type { MappingSettings } from "./settings";
 import type { ShopifyOrder } from "./shopify-order";
+import { truncate } from "./text";
+import { decideRegime, normaliseVatNumber, type VatRegime } from "./vat";
 
 // Order → accounting document. Pure: no I/O, so the admin's preview can run the same code as the
-// worker. First version: one row per line item on its SKU's article (the default article when the
-// SKU is empty), one row per shipping line, VAT from Shopify's tax lines. The full Swedish VAT,
-// refund and rounding rules build on this.
+// worker. One row per line item on its SKU's article (the default article when the SKU is empty),
+// one row per charged shipping line, VAT from Shopify's tax lines, the sales account from the VAT
+// regime and rate. What the engine cannot book correctly it reports as issues, never guesses.
 
-export interface MappingSettings {
-  defaultArticleNumber: string;
-  shippingArticleNumber: string;
-}
-
-const SUPPORTED_VAT = new Set([0, 6, 12, 25]);
+const DOMESTIC_VAT = new Set([0, 6, 12, 25]);
 const ORG_NUMBER_ATTR = /^(org(anisation|anization)?[\s_-]?(nr|no|number|nummer)|organisationsnummer)$/i;
+const VAT_NUMBER_ATTR = /^(vat([\s_-]?(nr|no|number|id))?|momsreg(istrerings)?(nr|nummer)?)$/i;
 
 function vatPercent(taxLines: { rate: number }[]): number {
   // Rates arrive as fractions (0.25); sum them in basis points to stay exact.
@@ -25,9 +24,12 @@ function clean(value: string | null | undefined): string | undefined {
   return v ? v : undefined;
 }
 
+const attribute = (order: ShopifyOrder, name: RegExp) => clean(order.note_attributes.find((a) => name.test(a.name))?.value);
+
 export function mapCustomer(order: ShopifyOrder): DocumentCustomer {
   const bill = order.billing_address ?? order.shipping_address ?? undefined;
-  const orgNumber = clean(order.note_attributes.find((a) => ORG_NUMBER_ATTR.test(a.name))?.value);
+  const orgNumber = attribute(order, ORG_NUMBER_ATTR);
+  const vatNumber = attribute(order, VAT_NUMBER_ATTR);
   const email = clean(order.customer?.email ?? order.email)?.toLowerCase();
   const person = [order.customer?.first_name ?? bill?.first_name, order.customer?.last_name ?? bill?.last_name]
     .map(clean)
@@ -37,10 +39,11 @@ export function mapCustomer(order: ShopifyOrder): DocumentCustomer {
   const key = order.customer ? `shopify:${order.customer.id}` : email ? `email:${email}` : `guest:${order.currency}`;
   return {
     key,
-    type: company || orgNumber ? "COMPANY" : "PRIVATE",
+    type: company || orgNumber || vatNumber ? "COMPANY" : "PRIVATE",
     name: company ?? (person || clean(bill?.name) || "Shopify guest"),
     email,
     orgNumber,
+    vatNumber: vatNumber ? normaliseVatNumber(vatNumber) : undefined,
     phone: clean(order.customer?.phone ?? bill?.phone),
     address1: clean(bill?.address1),
     address2: clean(bill?.address2),
@@ -51,67 +54,116 @@ export function mapCustomer(order: ShopifyOrder): DocumentCustomer {
   };
 }
 
+function issue(code: string, message: string, messageSv: string, field?: string): MappingIssue {
+  return { code, message, messageSv, field };
+}
+
+/** Where the goods go: the shipping address, else the billing address, else the shop's own country. */
+function destination(order: ShopifyOrder, shopCountry: string): string {
+  return (clean(order.shipping_address?.country_code) ?? clean(order.billing_address?.country_code) ?? shopCountry).toUpperCase();
+}
+
+function accountFor(regime: VatRegime, rate: number, country: string, settings: MappingSettings): string | undefined {
+  const a = settings.accounts;
+  switch (regime) {
+    case "domestic": return a.domestic[String(rate)];
+    case "eu_oss": return a.euOssByCountry[country] ?? a.euOss;
+    case "eu_reverse_charge": return a.euReverseCharge;
+    case "export": return a.export;
+  }
+}
+
 export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings): MappingResult {
   const issues: MappingIssue[] = [];
-  const rows: DocumentRow[] = [];
+  const customer = mapCustomer(order);
+  const country = destination(order, settings.shopCountry);
+  const vat = order.total_tax !== undefined ? toMinor(order.total_tax) : sum([...order.line_items, ...order.shipping_lines].flatMap((l) => l.tax_lines.map((t) => toMinor(t.price))));
 
-  order.line_items.forEach((item, i) => {
-    const vatRate = vatPercent(item.tax_lines);
-    if (!SUPPORTED_VAT.has(vatRate)) {
-      issues.push({ code: "vat_rate_unsupported", field: `line_items.${i}`, message: `"${item.title}" has VAT ${vatRate} %; Swedish VAT is 25, 12, 6 or 0 %` });
+  const decision = decideRegime({
+    shopCountry: settings.shopCountry,
+    destinationCountry: country,
+    isCompany: customer.type === "COMPANY",
+    vatNumber: customer.vatNumber,
+    taxFree: vat === 0,
+  });
+  if ("issue" in decision) {
+    return { ok: false, issues: [issue("vat_number_missing",
+      `The order to a company in ${country} has no VAT, but no valid VAT number: add the buyer's VAT number (note attribute "vat_number") or charge VAT in Shopify`,
+      `Ordern till ett företag i ${country} saknar moms men har inget giltigt momsregistreringsnummer: lägg till köparens VAT-nummer (notattribut "vat_number") eller ta ut moms i Shopify`)] };
+  }
+  const { regime } = decision;
+
+  const row = (kind: DocumentRow["kind"], field: string, base: Omit<DocumentRow, "kind" | "vatRate" | "account">, taxLines: { rate: number }[]) => {
+    const vatRate = vatPercent(taxLines);
+    const before = issues.length;
+    if (regime === "domestic" && !DOMESTIC_VAT.has(vatRate)) {
+      issues.push(issue("vat_rate_unsupported", `"${base.description}" has VAT ${vatRate} %; Swedish VAT is 25, 12, 6 or 0 %`,
+        `"${base.description}" har ${vatRate} % moms; svensk moms är 25, 12, 6 eller 0 %`, field));
     }
+    if ((regime === "export" || regime === "eu_reverse_charge") && vatRate !== 0) {
+      issues.push(issue("vat_on_zero_rated", `"${base.description}" carries ${vatRate} % VAT on a sale that is VAT-free (${regime === "export" ? "export" : "reverse charge"})`,
+        `"${base.description}" har ${vatRate} % moms på en momsfri försäljning (${regime === "export" ? "export" : "omvänd skattskyldighet"})`, field));
+    }
+    const account = accountFor(regime, vatRate, country, settings);
+    if (!account && issues.length === before) { // a wrong rate is the problem to report, not its account
+      issues.push(issue("account_missing", `No sales account is set for ${vatRate} % VAT; add one in Kontera's settings`,
+        `Inget försäljningskonto är angivet för ${vatRate} % moms; lägg till ett i Konteras inställningar`, field));
+    }
+    return { ...base, kind, vatRate, account: account ?? "" };
+  };
+
+  const rows: DocumentRow[] = [];
+  order.line_items.forEach((item, i) => {
     const discount = item.discount_allocations.length
       ? sum(item.discount_allocations.map((d) => toMinor(d.amount)))
       : toMinor(item.total_discount);
-    rows.push({
-      kind: "item",
+    rows.push(row("item", `line_items.${i}`, {
       articleNumber: clean(item.sku) ?? settings.defaultArticleNumber,
-      description: [item.title, clean(item.variant_title)].filter(Boolean).join(" - ").slice(0, 255),
+      description: truncate([item.title, clean(item.variant_title)].filter(Boolean).join(" - "), 255),
       quantity: item.quantity,
       unitPrice: toMinor(item.price),
       discount,
-      vatRate,
-    });
+    }, item.tax_lines));
   });
-
   order.shipping_lines.forEach((line, i) => {
-    const vatRate = vatPercent(line.tax_lines);
-    if (!SUPPORTED_VAT.has(vatRate)) {
-      issues.push({ code: "vat_rate_unsupported", field: `shipping_lines.${i}`, message: `shipping "${line.title}" has VAT ${vatRate} %` });
-    }
     const price = toMinor(line.price);
-    if (price === 0) return;
-    rows.push({
-      kind: "shipping",
+    if (price === 0) return; // free shipping books nothing
+    rows.push(row("shipping", `shipping_lines.${i}`, {
       articleNumber: settings.shippingArticleNumber,
-      description: line.title.slice(0, 255),
+      description: truncate(line.title, 255),
       quantity: 1,
       unitPrice: price,
       discount: sum(line.discount_allocations.map((d) => toMinor(d.amount))),
-      vatRate,
-    });
+    }, line.tax_lines));
   });
 
+  // The rows must carry exactly what the customer paid: gross rows add up to the total; net rows
+  // plus Shopify's VAT do. Anything else (tips, duties, gift cards) is not booked yet: say so.
   const total = toMinor(order.total_price);
-  if (order.taxes_included) {
-    // With VAT-inclusive prices the rows must add up to what the customer paid, to the öre.
-    const rowsTotal = sum(rows.map((r) => r.unitPrice * r.quantity - r.discount));
-    if (rowsTotal !== total) {
-      issues.push({ code: "total_mismatch", message: `rows add up to ${fromMinor(rowsTotal)} but the order total is ${order.total_price}` });
-    }
+  const rowsTotal = sum(rows.map((r) => r.unitPrice * r.quantity - r.discount));
+  const booked = order.taxes_included ? rowsTotal : rowsTotal + vat;
+  if (booked !== total) {
+    issues.push(issue("total_mismatch",
+      `The order's rows${order.taxes_included ? "" : " and VAT"} add up to ${fromMinor(booked)} but the order total is ${order.total_price}`,
+      `Orderns rader${order.taxes_included ? "" : " och moms"} summerar till ${fromMinor(booked)} men ordersumman är ${order.total_price}`));
   }
   if (issues.length) return { ok: false, issues };
 
-  const document: AccountingDocument = {
-    kind: "invoice",
-    reference: order.admin_graphql_api_id,
-    orderName: order.name,
-    date: (order.processed_at ?? order.created_at).slice(0, 10),
-    currency: order.currency,
-    pricesIncludeVat: order.taxes_included,
-    customer: mapCustomer(order),
-    rows,
-    total,
+  return {
+    ok: true,
+    document: {
+      kind: "invoice",
+      reference: order.admin_graphql_api_id,
+      orderName: order.name,
+      date: (order.processed_at ?? order.created_at).slice(0, 10),
+      currency: order.currency,
+      pricesIncludeVat: order.taxes_included,
+      regime,
+      customer: { ...customer, regime },
+      rows,
+      total,
+      vat,
+      roundingAccount: settings.accounts.rounding,
+    },
   };
-  return { ok: true, document };
 }

@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import type { AccountingDocument, DocumentRow } from "~/domain/accounting";
 import { mapOrderToInvoice } from "~/domain/mapping";
+import { settingsFromShop } from "~/domain/settings";
 import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
 import { loadConnection, requireReauth } from "~/connectors/connection.server";
@@ -46,9 +47,16 @@ async function bookInvoice(
   if (existing) return { remote: { number: existing.remoteNumber ?? existing.remoteId, total: 0 }, outcome: "already booked" };
 
   const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
-  const settings = (await db().shop.findUnique({ where: { shop: job.shop } })) ?? { defaultArticleNumber: "SHOPIFY", shippingArticleNumber: "FRAKT" };
+  const configured = settingsFromShop(await db().shop.findUnique({ where: { shop: job.shop } }));
+  if (!configured.ok) throw permanent(configured.error, "settings_invalid");
+  const settings = configured.settings;
   const mapped = mapOrderToInvoice(order, settings);
-  if (!mapped.ok) throw permanent(mapped.issues.map((i) => i.message).join("; "), `mapping:${mapped.issues[0].code}`);
+  if (!mapped.ok) {
+    // The merchant reads this: English first, then Swedish.
+    const en = mapped.issues.map((i) => i.message).join("; ");
+    const sv = mapped.issues.map((i) => i.messageSv).join("; ");
+    throw permanent(`${en} / ${sv}`, `mapping:${mapped.issues[0].code}`);
+  }
   const doc = mapped.document;
 
   const connection = await loadConnection(job.shop, job.provider as Provider);

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import type { AccountingDocument, DocumentCustomer } from "~/domain/accounting";
-import { jsonNumberToMinor, minorToJsonNumber } from "~/domain/money";
+import { jsonNumberToMinor } from "~/domain/money";
+import { truncate } from "~/domain/text";
 import { retryable } from "../errors";
 import type { AccountingConnector, ArticleSpec, RemoteDocument } from "../types";
 import { fortnoxRequest, type FortnoxHttpOptions } from "./http.server";
+import { fortnoxCustomerBody, fortnoxInvoiceBody } from "./payload";
 
 // Fortnox API v3 behind the AccountingConnector interface. Search is case-insensitive substring
 // matching, so every lookup used for de-duplication is re-checked for exact equality here.
@@ -33,41 +34,6 @@ function asRemote(raw: unknown, what: string): RemoteDocument {
 
 const digits = (s: string) => s.replace(/\D/g, "");
 const isTrue = (v: unknown) => v === true || v === "true";
-
-export function fortnoxCustomerBody(c: DocumentCustomer) {
-  return {
-    Name: c.name.slice(0, 1024),
-    Type: c.type,
-    ...(c.email ? { Email: c.email } : {}),
-    ...(c.orgNumber ? { OrganisationNumber: c.orgNumber } : {}),
-    ...(c.phone ? { Phone1: c.phone } : {}),
-    ...(c.address1 ? { Address1: c.address1 } : {}),
-    ...(c.address2 ? { Address2: c.address2 } : {}),
-    ...(c.zip ? { ZipCode: c.zip } : {}),
-    ...(c.city ? { City: c.city } : {}),
-    ...(c.countryCode ? { CountryCode: c.countryCode } : {}),
-    Currency: c.currency,
-  };
-}
-
-export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: string) {
-  return {
-    CustomerNumber: customerNumber,
-    InvoiceDate: doc.date,
-    Currency: doc.currency,
-    VATIncluded: doc.pricesIncludeVat,
-    YourOrderNumber: doc.orderName,
-    ExternalInvoiceReference1: doc.reference,
-    InvoiceRows: doc.rows.map((r) => ({
-      ArticleNumber: r.articleNumber,
-      Description: r.description,
-      DeliveredQuantity: r.quantity,
-      Price: minorToJsonNumber(r.unitPrice),
-      VAT: r.vatRate,
-      ...(r.discount ? { Discount: minorToJsonNumber(r.discount), DiscountType: "AMOUNT" } : {}),
-    })),
-  };
-}
 
 export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector {
   async function searchCustomers(field: string, value: string): Promise<any[]> {
@@ -104,7 +70,7 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
 
     async createArticle(spec: ArticleSpec) {
       const res = await fortnoxRequest(http, "POST", "/articles", {
-        body: { Article: { ArticleNumber: spec.number, Description: spec.description.slice(0, 200), Type: spec.service ? "SERVICE" : "STOCK" } },
+        body: { Article: { ArticleNumber: spec.number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK" } },
       });
       return String(res.body?.Article?.ArticleNumber ?? spec.number);
     },

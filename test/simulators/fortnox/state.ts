@@ -217,6 +217,7 @@ export function seedTenant(tenantId: number, companyName: string, organizationNu
     { Number: 3001, Description: "Försäljning inom Sverige, 25 % moms", vat: 25 },
     { Number: 3002, Description: "Försäljning inom Sverige, 12 % moms", vat: 12 },
     { Number: 3003, Description: "Försäljning inom Sverige, 6 % moms", vat: 6 },
+    { Number: 3004, Description: "Försäljning inom Sverige, momsfri", vat: 0 },
     { Number: 3105, Description: "Försäljning varor till land utanför EU", vat: 0 },
     { Number: 3106, Description: "Försäljning varor till annat EU-land, momspliktig", vat: 25 },
     { Number: 3108, Description: "Försäljning varor till annat EU-land, momsfri", vat: 0 },
