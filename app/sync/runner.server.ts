@@ -130,10 +130,11 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         log.info("job succeeded", { outcome, documentNumber: remote.number, apiCalls: counter.calls });
         return "settled";
       } catch (e) {
+        // The order's status goes out first: a settled job means its order already shows it.
         if (e instanceof NeedsReview) {
+          await reportToShopify(job, "needs_review", e.documentNumber, e.message, false);
           await db().syncJob.update({ where: { id: job.id }, data: { status: "needs_review", lastError: e.message, lastErrorCode: "needs_review", finishedAt: new Date() } });
           await finish("needs_review", { error: e.message, errorCode: "needs_review" });
-          await reportToShopify(job, "needs_review", e.documentNumber, e.message, false);
           log.warn("job needs review", { reason: e.message });
           return "settled";
         }
@@ -149,9 +150,9 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         }
         if (err.kind === "permanent" || final) {
           const status = err.kind === "permanent" ? "needs_action" : "failed";
+          await reportToShopify(job, status, null, err.message, false);
           await db().syncJob.update({ where: { id: job.id }, data: { status, lastError: err.message, lastErrorCode: err.code ?? null, finishedAt: new Date() } });
           await finish(status, { error: err.message, errorCode: err.code ?? null });
-          await reportToShopify(job, status, null, err.message, false);
           log.warn(`job ${status}`, { errorCode: err.code, reason: err.message });
           return "settled";
         }

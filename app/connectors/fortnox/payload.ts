@@ -51,15 +51,26 @@ export function fortnoxTotal(rows: Pick<DocumentRow, "unitPrice" | "quantity" | 
   return net + vat;
 }
 
+interface FortnoxInvoiceRow {
+  ArticleNumber?: string; // absent on free-text rows such as the rounding row
+  Description: string;
+  DeliveredQuantity: number;
+  Price: number;
+  VAT: number;
+  AccountNumber: string;
+  Discount?: number;
+  DiscountType?: "AMOUNT";
+}
+
 export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: string) {
-  const rows = doc.rows.map((r) => ({
+  const rows: FortnoxInvoiceRow[] = doc.rows.map((r) => ({
     ArticleNumber: r.articleNumber,
     Description: r.description,
     DeliveredQuantity: r.quantity,
     Price: minorToJsonNumber(r.unitPrice),
     VAT: r.vatRate,
     AccountNumber: r.account,
-    ...(r.discount ? { Discount: minorToJsonNumber(r.discount), DiscountType: "AMOUNT" } : {}),
+    ...(r.discount ? { Discount: minorToJsonNumber(r.discount), DiscountType: "AMOUNT" as const } : {}),
   }));
   const difference = doc.total - fortnoxTotal(doc.rows, doc.pricesIncludeVat);
   if (difference !== 0) {
@@ -69,7 +80,7 @@ export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: stri
       Price: minorToJsonNumber(difference),
       VAT: 0,
       AccountNumber: doc.roundingAccount,
-    } as (typeof rows)[number]);
+    });
   }
   return {
     CustomerNumber: customerNumber,
