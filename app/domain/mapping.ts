@@ -26,9 +26,22 @@ function clean(value: string | null | undefined): string | undefined {
 
 const attribute = (order: ShopifyOrder, name: RegExp) => clean(order.note_attributes.find((a) => name.test(a.name))?.value);
 
-export function mapCustomer(order: ShopifyOrder): DocumentCustomer {
+/** Swedish organisation or personal number as NNNNNN-NNNN (12 digits keep their century). */
+export function normaliseOrgNumber(value: string): string | undefined {
+  const digits = value.replace(/\D/g, "");
+  if (digits.length === 10) return `${digits.slice(0, 6)}-${digits.slice(6)}`;
+  if (digits.length === 12) return `${digits.slice(0, 8)}-${digits.slice(8)}`;
+  return undefined;
+}
+
+// Shared customers are found again by name, and a Fortnox customer has one currency.
+const withCurrency = (name: string, currency: string) => (currency === "SEK" ? name : `${name} ${currency}`);
+
+export function mapCustomer(order: ShopifyOrder, privateCustomers: MappingSettings["privateCustomers"] = "per_buyer"): DocumentCustomer {
   const bill = order.billing_address ?? order.shipping_address ?? undefined;
-  const orgNumber = attribute(order, ORG_NUMBER_ATTR);
+  const orgAttribute = attribute(order, ORG_NUMBER_ATTR);
+  // Only a Swedish organisation number goes into that field; a foreign business id stays out.
+  const orgNumber = orgAttribute ? normaliseOrgNumber(orgAttribute) : undefined;
   const vatNumber = attribute(order, VAT_NUMBER_ATTR);
   const email = clean(order.customer?.email ?? order.email)?.toLowerCase();
   const person = [order.customer?.first_name ?? bill?.first_name, order.customer?.last_name ?? bill?.last_name]
@@ -36,11 +49,15 @@ export function mapCustomer(order: ShopifyOrder): DocumentCustomer {
     .filter(Boolean)
     .join(" ");
   const company = clean(bill?.company);
+  const isCompany = Boolean(company || orgAttribute || vatNumber);
+  if (!isCompany && privateCustomers === "webshop") {
+    return { key: `webshop:${order.currency}`, type: "PRIVATE", name: withCurrency("Webbkund", order.currency), currency: order.currency };
+  }
   const key = order.customer ? `shopify:${order.customer.id}` : email ? `email:${email}` : `guest:${order.currency}`;
   return {
     key,
-    type: company || orgNumber || vatNumber ? "COMPANY" : "PRIVATE",
-    name: company ?? (person || clean(bill?.name) || "Shopify guest"),
+    type: isCompany ? "COMPANY" : "PRIVATE",
+    name: company ?? (person || clean(bill?.name) || withCurrency("Shopify guest", order.currency)),
     email,
     orgNumber,
     vatNumber: vatNumber ? normaliseVatNumber(vatNumber) : undefined,
@@ -75,7 +92,7 @@ function accountFor(regime: VatRegime, rate: number, country: string, settings: 
 
 export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings): MappingResult {
   const issues: MappingIssue[] = [];
-  const customer = mapCustomer(order);
+  const customer = mapCustomer(order, settings.privateCustomers);
   const country = destination(order, settings.shopCountry);
   const vat = order.total_tax !== undefined ? toMinor(order.total_tax) : sum([...order.line_items, ...order.shipping_lines].flatMap((l) => l.tax_lines.map((t) => toMinor(t.price))));
 

@@ -24,6 +24,12 @@ export const mappingSettingsSchema = z.object({
   shopCountry: z.string().regex(/^[A-Z]{2}$/).default("SE"),
   defaultArticleNumber: z.string().min(1).default("SHOPIFY"),
   shippingArticleNumber: z.string().min(1).default("FRAKT"),
+  /**
+   * per_buyer: one accounting customer per Shopify customer. webshop: consumers share one
+   * "Webbkund" customer per currency (fewer customer records, no personal data in the books'
+   * customer register); companies always get their own customer.
+   */
+  privateCustomers: z.enum(["per_buyer", "webshop"]).default("per_buyer"),
   accounts: z
     .object({
       domestic: z.record(z.string(), account).default(DEFAULT_ACCOUNTS.domestic),

@@ -58,6 +58,24 @@ describe("mapping an order to an invoice", () => {
     expect(result.ok && result.document.customer).toMatchObject({ key: "email:inkop@bolaget.se", type: "COMPANY", name: "Bolaget AB", orgNumber: "556123-4567" });
   });
 
+  it("books consumers on one shared web-shop customer per currency when the shop chooses so, never companies", () => {
+    const webshop = mappingSettingsSchema.parse({ privateCustomers: "webshop" });
+    const consumer = mapOrderToInvoice(order(), webshop);
+    expect(consumer.ok && consumer.document.customer).toEqual({ key: "webshop:SEK", type: "PRIVATE", name: "Webbkund", currency: "SEK", regime: "domestic" });
+    const euro = mapOrderToInvoice(order({ currency: "EUR" }), webshop);
+    expect(euro.ok && euro.document.customer.name).toBe("Webbkund EUR");
+    const company = mapOrderToInvoice(order({ billing_address: { company: "Bolaget AB", country_code: "SE" } }), webshop);
+    expect(company.ok && company.document.customer).toMatchObject({ key: "shopify:77", type: "COMPANY", name: "Bolaget AB" });
+  });
+
+  it("sends only a Swedish organisation number, in Fortnox's format", () => {
+    const withOrg = (value: string) => mapOrderToInvoice(order({ note_attributes: [{ name: "Organisationsnummer", value }] }), settings);
+    expect(withOrg("5561234567").ok && (withOrg("5561234567") as any).document.customer.orgNumber).toBe("556123-4567");
+    expect(withOrg("19800101 1234").ok && (withOrg("19800101 1234") as any).document.customer.orgNumber).toBe("19800101-1234");
+    const foreign = withOrg("FI-2345678-9");
+    expect(foreign.ok && foreign.document.customer).toMatchObject({ type: "COMPANY", orgNumber: undefined });
+  });
+
   it("reports an unsupported VAT rate and a total that does not add up instead of guessing", () => {
     const result = mapOrderToInvoice(order({ total_price: "700.00", line_items: [
       { id: 1, sku: "X", title: "Odd", quantity: 1, price: "601.00", tax_lines: [{ rate: 0.19, price: "95.96" }] },
