@@ -18,8 +18,7 @@ type Level = keyof typeof LEVELS;
 
 const SENSITIVE_KEY = /token|secret|authorization|password|email|phone|first_?name|last_?name|address|^name$|customer_?name|org(anisation)?_?(nr|number)|^code$|^state$/i;
 
-let threshold: number = LEVELS[(process.env.LOG_LEVEL as Level) ?? "info"] ?? LEVELS.info;
-export function setLogLevel(level: Level) { threshold = LEVELS[level]; }
+const threshold: number = LEVELS[(process.env.LOG_LEVEL as Level) ?? "info"] ?? LEVELS.info;
 
 export function withContext<T>(ctx: Partial<LogContext>, fn: () => T): T {
   const parent = storage.getStore();

@@ -55,18 +55,14 @@ export function jobOptions(syncJobId: string): Queue.JobOptions {
 
 /**
  * Best effort: when Redis is down the job stays pending in the database and the sweeper enqueues
- * it later. A Bull job left over from an earlier run of the same SyncJob (completed or failed) is
- * removed first, since Bull ignores an add whose id exists.
+ * it later. Finished Bull jobs are removed (jobOptions), so an add goes through unless the job is
+ * still queued or running, in which case it is on its way already.
  */
 export async function enqueue(syncJobIds: string[]): Promise<void> {
   if (!syncJobIds.length) return;
   const queue = syncQueue();
   try {
-    for (const id of syncJobIds) {
-      const existing = await queue.getJob(id);
-      if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
-      await queue.add({ syncJobId: id }, jobOptions(id));
-    }
+    for (const id of syncJobIds) await queue.add({ syncJobId: id }, jobOptions(id));
   } catch (e) {
     log.warn("could not enqueue; the sweeper will retry", { error: e, count: syncJobIds.length });
   }

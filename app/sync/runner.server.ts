@@ -1,6 +1,6 @@
 import { db } from "~/db.server";
 import { env } from "~/env.server";
-import type { AccountingDocument, DocumentRow } from "~/domain/accounting";
+import type { DocumentRow } from "~/domain/accounting";
 import { mapOrderToInvoice } from "~/domain/mapping";
 import { settingsFromShop } from "~/domain/settings";
 import { fromMinor } from "~/domain/money";
@@ -42,9 +42,9 @@ export function articleSpec(row: DocumentRow, defaultArticle: string): ArticleSp
 async function bookInvoice(
   job: { id: string; shop: string; provider: string; subjectId: string; phase: string; payload: string },
   counter: CallCounter,
-): Promise<{ remote: RemoteDocument | { number: string; total: number }; outcome: string; doc?: AccountingDocument }> {
+): Promise<{ documentNumber: string; outcome: string }> {
   const existing = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "invoice", shopifyId: job.subjectId } });
-  if (existing) return { remote: { number: existing.remoteNumber ?? existing.remoteId, total: 0 }, outcome: "already booked" };
+  if (existing) return { documentNumber: existing.remoteNumber ?? existing.remoteId, outcome: "already booked" };
 
   const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
   const configured = settingsFromShop(await db().shop.findUnique({ where: { shop: job.shop } }));
@@ -93,7 +93,7 @@ async function bookInvoice(
   if (remote.total !== doc.total) {
     throw new NeedsReview(`invoice ${remote.number} totals ${fromMinor(remote.total)} but the order totals ${fromMinor(doc.total)}`, remote.number);
   }
-  return { remote, outcome, doc };
+  return { documentNumber: remote.number, outcome };
 }
 
 async function reportToShopify(job: { shop: string; provider: string; subjectId: string }, status: WriteBackStatus, documentNumber: string | null, error: string | null, required: boolean) {
@@ -123,11 +123,11 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         db().syncAttempt.update({ where: { id: attempt.id }, data: { status, ...data, apiCalls: counter.calls, finishedAt: new Date() } });
 
       try {
-        const { remote, outcome } = await bookInvoice(job, counter);
-        await reportToShopify(job, "synced", remote.number, null, true);
+        const { documentNumber, outcome } = await bookInvoice(job, counter);
+        await reportToShopify(job, "synced", documentNumber, null, true);
         await db().syncJob.update({ where: { id: job.id }, data: { status: "succeeded", phase: "written_back", lastError: null, lastErrorCode: null, finishedAt: new Date() } });
-        await finish("succeeded", { outcome: `${outcome} invoice ${remote.number}` });
-        log.info("job succeeded", { outcome, documentNumber: remote.number, apiCalls: counter.calls });
+        await finish("succeeded", { outcome: `${outcome} invoice ${documentNumber}` });
+        log.info("job succeeded", { outcome, documentNumber, apiCalls: counter.calls });
         return "settled";
       } catch (e) {
         // The order's status goes out first: a settled job means its order already shows it.

@@ -12,7 +12,7 @@
  * so each request's state change is atomic.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../listen.js";
 import { type RestContext, type RestResult } from "./common.js";
 import { handleControl } from "./control.js";
 import {
@@ -162,14 +162,7 @@ export async function startFortnoxSimulator(opts: FortnoxSimOptions): Promise<Fo
   });
   server.keepAliveTimeout = 5000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, opts.port);
   origin = `http://127.0.0.1:${port}`;
 
   return {

@@ -6,7 +6,7 @@
 import http from "node:http";
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../listen.js";
 import { buildAdminSchema, type AdminContext } from "./admin-schema";
 import { execute, prepare, type GqlError } from "./gql-exec";
 import { signHs256, verifyHs256, type JwtPayload } from "./jwt";
@@ -611,14 +611,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, opts.port);
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>
