@@ -639,6 +639,138 @@ describe("fortnox simulator", () => {
     });
   });
 
+  describe("OSS (destination-country VAT for EU consumers)", () => {
+    async function customer(fields: Record<string, unknown>): Promise<string> {
+      const res = await api(sim, token, "POST", "/customers", { Customer: { Name: "Kund", ...fields } });
+      expect(res.status).toBe(201);
+      return res.json.Customer.CustomerNumber;
+    }
+    const invoice = (number: string, rows: unknown[], extra: Record<string, unknown> = {}) =>
+      api(sim, token, "POST", "/invoices", { Invoice: { CustomerNumber: number, InvoiceRows: rows, ...extra } });
+    const vatError = (res: { status: number; json: Json }, rate: string) => {
+      expect(res.status).toBe(400);
+      expect(res.json.ErrorInformation.message).toBe(`Kunde inte hitta moms (${rate})`);
+    };
+
+    it("books a German consumer at 19 % and 7 % with exact totals", async () => {
+      const de = await customer({ Type: "PRIVATE", VATType: "EUVAT", CountryCode: "DE", Currency: "EUR" });
+      const res = await invoice(de, [
+        { Description: "Kaffee", DeliveredQuantity: 3, Price: 33.33, VAT: 19, AccountNumber: 3106 }, // 99.99 -> VAT 18.9981 -> 19.00
+        { Description: "Buch", DeliveredQuantity: 1, Price: 10.05, VAT: 7 }, // 10.05 -> VAT 0.7035 -> 0.70
+        { Description: "Porto", DeliveredQuantity: 1, Price: 4, VAT: 25 }, // a Swedish rate stays valid: VAT 1.00
+      ]);
+      expect(res.status).toBe(201);
+      const inv = res.json.Invoice;
+      expect(inv.InvoiceRows.map((r: Json) => r.VAT)).toEqual([19, 7, 25]);
+      // A free row at an OSS rate defaults to the EU sales account.
+      expect(inv.InvoiceRows[1].AccountNumber).toBe(3106);
+      expect(inv).toMatchObject({ Currency: "EUR", Net: 114.04, TotalVAT: 20.7, Total: 134.74, Balance: 134.74 });
+    });
+
+    it("books a Finnish consumer at 25.5 % and 13.5 % exactly, rounding half away from zero", async () => {
+      const fi = await customer({ Type: "PRIVATE", VATType: "EUVAT", CountryCode: "FI" });
+      const included = await invoice(
+        fi,
+        [
+          { Description: "a", DeliveredQuantity: 1, Price: 125.5, VAT: 25.5 },
+          { Description: "b", DeliveredQuantity: 1, Price: 10, VAT: 25.5 }, // 135.50 × 25.5/125.5 = 27.531... -> 27.53
+          { Description: "c", DeliveredQuantity: 1, Price: 11.35, VAT: 13.5 }, // 11.35 × 13.5/113.5 = 1.35
+          { Description: "d", DeliveredQuantity: 1, Price: 11, VAT: 10 }, // 1.00
+        ],
+        { VATIncluded: true },
+      );
+      expect(included.status).toBe(201);
+      expect(included.json.Invoice).toMatchObject({ Total: 157.85, TotalVAT: 29.88, Net: 127.97 });
+      expect(included.json.Invoice.InvoiceRows[0].VAT).toBe(25.5);
+
+      // 1.00 × 25.5 % = 0.255 exactly: half an öre rounds away from zero, and the credit mirrors it.
+      const onTop = await invoice(fi, [{ Description: "e", DeliveredQuantity: 1, Price: 1, VAT: "25.50" }]);
+      expect(onTop.json.Invoice).toMatchObject({ Net: 1, TotalVAT: 0.26, Total: 1.26 });
+      const n = onTop.json.Invoice.DocumentNumber;
+      expect((await api(sim, token, "PUT", `/invoices/${n}/bookkeep`)).status).toBe(200);
+      const creditNo = (await api(sim, token, "PUT", `/invoices/${n}/credit`)).json.Invoice.CreditInvoiceReference;
+      expect((await api(sim, token, "GET", `/invoices/${creditNo}`)).json.Invoice).toMatchObject({ TotalVAT: -0.26, Total: -1.26 });
+    });
+
+    it("refuses a destination rate for a customer that is not an EU consumer", async () => {
+      const row = { Description: "x", DeliveredQuantity: 1, Price: 100, VAT: 19 };
+      vatError(await invoice(customerNumber, [row]), "19"); // SEVAT, Swedish
+      vatError(await invoice(await customer({ VATType: "SEVAT", CountryCode: "DE" }), [row]), "19");
+      vatError(await invoice(await customer({ VATType: "EUREVERSEDVAT", CountryCode: "DE", VATNumber: "DE123456789" }), [row]), "19");
+      // EUVAT but no country: there is no destination whose rate could apply.
+      vatError(await invoice(await customer({ VATType: "EUVAT" }), [row]), "19");
+      expect((await control(sim, "GET", "/tenants/1001/invoices")).json.Invoices).toHaveLength(0);
+    });
+
+    it("refuses a rate that is not one of the destination country's", async () => {
+      const fi = await customer({ VATType: "EUVAT", CountryCode: "FI" });
+      const de = await customer({ VATType: "EUVAT", CountryCode: "DE" });
+      const row = { Description: "x", DeliveredQuantity: 1, Price: 100 };
+      vatError(await invoice(fi, [{ ...row, VAT: 24 }]), "24"); // Finland's rate before September 2024
+      vatError(await invoice(fi, [{ ...row, VAT: 14 }]), "14"); // lowered to 13.5 on 2026-01-01
+      vatError(await invoice(de, [{ ...row, VAT: 5.5 }]), "5.5"); // a French rate
+      vatError(await invoice(de, [{ ...row, VAT: 19.5 }]), "19.5");
+      // Articles carry only the company's own rates; destination rates belong on rows.
+      const article = await api(sim, token, "POST", "/articles", { Article: { Description: "Vara", VAT: 19 } });
+      vatError(article, "19");
+    });
+
+    it("applies the per-tenant OSS switch and the simulator default", async () => {
+      const de = await customer({ VATType: "EUVAT", CountryCode: "DE" });
+      const row = { Description: "x", DeliveredQuantity: 1, Price: 100, VAT: 19 };
+      expect((await control(sim, "GET", "/tenants/1001/oss")).json).toEqual({ tenantId: 1001, oss: true });
+
+      expect((await control(sim, "PUT", "/tenants/1001/oss", { enabled: false })).json).toEqual({ tenantId: 1001, oss: false });
+      vatError(await invoice(de, [row]), "19");
+      expect((await invoice(de, [{ ...row, VAT: 25 }])).status).toBe(201);
+      expect((await control(sim, "PUT", "/tenants/1001/oss", { enabled: "no" })).status).toBe(400);
+      expect((await control(sim, "PUT", "/tenants/1001/oss", { enabled: true, extra: 1 })).status).toBe(400);
+      expect((await control(sim, "PUT", "/tenants/4242/oss", { enabled: true })).status).toBe(404);
+
+      await control(sim, "PUT", "/tenants/1001/oss", { enabled: true });
+      expect((await invoice(de, [row])).status).toBe(201);
+
+      // New tenants follow the simulator's default unless they say otherwise.
+      await control(sim, "POST", "/tenants", { tenantId: 3003, companyName: "Utan OSS AB", oss: false });
+      const off = await startFortnoxSimulator({ clients: [CLIENT], ossDefault: false });
+      try {
+        expect((await control(off, "GET", "/tenants")).json.tenants).toEqual([{ tenantId: 1001, companyName: "Demo Handel AB", oss: false }]);
+        await control(off, "POST", "/tenants", { tenantId: 2002, companyName: "Andra AB" });
+        expect((await control(off, "GET", "/tenants/2002/oss")).json.oss).toBe(false);
+      } finally {
+        await off.close();
+      }
+      expect((await control(sim, "GET", "/tenants")).json.tenants.map((t: Json) => t.oss)).toEqual([true, false]);
+    });
+
+    it("checks order rows on create and update, and kept rows when the customer changes", async () => {
+      const de = await customer({ VATType: "EUVAT", CountryCode: "DE" });
+      const created = await api(sim, token, "POST", "/orders", {
+        Order: { CustomerNumber: de, OrderRows: [{ Description: "Buch", OrderedQuantity: 2, Price: 10.05, VAT: 7 }] },
+      });
+      expect(created.status).toBe(201);
+      expect(created.json.Order).toMatchObject({ Net: 20.1, TotalVAT: 1.41, Total: 21.51 }); // 20.10 × 7 % = 1.407
+
+      const n = created.json.Order.DocumentNumber;
+      const rowId = created.json.Order.OrderRows[0].RowId;
+      vatError(await api(sim, token, "PUT", `/orders/${n}`, { Order: { OrderRows: [{ RowId: rowId }, { Description: "y", OrderedQuantity: 1, Price: 1, VAT: 20 }] } }), "20");
+      const updated = await api(sim, token, "PUT", `/orders/${n}`, {
+        Order: { OrderRows: [{ RowId: rowId }, { Description: "Kaffee", OrderedQuantity: 1, Price: 50, VAT: 19 }] },
+      });
+      expect(updated.status).toBe(200);
+      expect(updated.json.Order).toMatchObject({ Net: 70.1, TotalVAT: 10.91, Total: 81.01 }); // 1.41 + 9.50
+
+      // Moving the order to a Swedish customer would leave German rates on it.
+      vatError(await api(sim, token, "PUT", `/orders/${n}`, { Order: { CustomerNumber: customerNumber } }), "7");
+      expect((await api(sim, token, "GET", `/orders/${n}`)).json.Order.CustomerNumber).toBe(de);
+
+      const ci = await api(sim, token, "PUT", `/orders/${n}/createinvoice`);
+      const inv = (await api(sim, token, "GET", `/invoices/${ci.json.Order.InvoiceReference}`)).json.Invoice;
+      expect(inv).toMatchObject({ Total: 81.01, TotalVAT: 10.91 });
+      expect(inv.InvoiceRows.map((r: Json) => r.VAT)).toEqual([7, 19]);
+    });
+  });
+
   describe("fault injection", () => {
     const body = () => ({ Invoice: { CustomerNumber: customerNumber, InvoiceRows: [{ Description: "x", DeliveredQuantity: 1, Price: 10, VAT: 25 }] } });
 

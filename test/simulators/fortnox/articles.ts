@@ -11,6 +11,7 @@ import {
   renderText,
   requireBody,
   required,
+  vatPercent,
 } from "./common.js";
 import { ErrorCode, badRequest, notFound } from "./errors.js";
 import { bool, decimal, ident, int, obj, oneOf, parseWith, sameLimit, text, textFields } from "./fields.js";
@@ -47,9 +48,9 @@ const articleSchema = obj({
 const envelope = obj({ Article: articleSchema });
 type ArticleInput = ReturnType<typeof articleSchema.parse> & Record<string, unknown>;
 
-export function vatNumber(tenant: Tenant, vat: Dec): number {
-  // VAT is a percent that must be one of the company's rates; 12.5 can never match.
-  const n = vat.scale === 0 ? Number(vat.units) : NaN;
+/** Articles carry the company's own rates only: OSS rates depend on the buyer, so they live on document rows. */
+function articleVat(tenant: Tenant, vat: Dec): number {
+  const n = vatPercent(vat);
   checkVat(tenant, n);
   return n;
 }
@@ -59,7 +60,7 @@ const ACCOUNT_FIELDS = ["SalesAccount", "EUAccount", "EUVATAccount", "ExportAcco
 function apply(tenant: Tenant, a: Article, input: ArticleInput): void {
   // Validate everything before mutating so a rejected PUT leaves the article untouched.
   for (const f of ACCOUNT_FIELDS) checkAccount(tenant, input[f], f);
-  const vat = input.VAT !== undefined ? vatNumber(tenant, input.VAT) : undefined;
+  const vat = input.VAT !== undefined ? articleVat(tenant, input.VAT) : undefined;
   mergeText(a.text, input, TEXT_FIELDS);
   if (input.Description !== undefined) a.Description = input.Description;
   if (input.Type !== undefined) a.Type = input.Type;

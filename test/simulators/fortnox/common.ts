@@ -4,6 +4,7 @@
  */
 import { ErrorCode, badRequest } from "./errors.js";
 import type { JsonValue } from "./json.js";
+import { type Dec, decToString } from "./money.js";
 import type { SimState, Tenant } from "./state.js";
 
 export interface RestContext {
@@ -59,8 +60,20 @@ export function checkAccount(tenant: Tenant, account: number | undefined, field:
   }
 }
 
+/**
+ * A VAT percent as given (25, 25.5). Number() of the exact decimal text is the double whose
+ * shortest form is that text, so the value is only a label: equality with the rate tables is
+ * exact and totals.ts turns it back into the same decimal before any arithmetic.
+ */
+export function vatPercent(vat: Dec): number {
+  return Number(decToString(vat));
+}
+
+export const vatNotFound = (vat: number) => badRequest(ErrorCode.VAT_NOT_FOUND, `Kunde inte hitta moms (${vat})`);
+
+/** The company's own (Swedish) rates; documents may also use OSS rates, see oss.ts. */
 export function checkVat(tenant: Tenant, vat: number): void {
-  if (!tenant.vatRates.includes(vat)) throw badRequest(ErrorCode.VAT_NOT_FOUND, `Kunde inte hitta moms (${vat})`);
+  if (!tenant.vatRates.includes(vat)) throw vatNotFound(vat);
 }
 
 export function checkTermsOfPayment(tenant: Tenant, code: string | undefined): void {

@@ -56,7 +56,10 @@ const tenantSchema = z.strictObject({
   tenantId: int,
   companyName: z.string().min(1),
   organizationNumber: z.string().optional(),
+  /** Overrides the simulator's ossDefault for this tenant. */
+  oss: z.boolean().optional(),
 });
+const ossSchema = z.strictObject({ enabled: z.boolean() });
 const currencySchema = z.strictObject({
   Code: z.string().regex(/^[A-Z]{3}$/),
   BuyRate: rate,
@@ -112,12 +115,12 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
 
   if (seg[0] === "tenants") {
     if (seg.length === 1 && method === "GET") {
-      return { status: 200, body: { tenants: [...state.tenants.values()].map((t) => ({ tenantId: t.tenantId, companyName: t.company.CompanyName })) } };
+      return { status: 200, body: { tenants: [...state.tenants.values()].map((t) => ({ tenantId: t.tenantId, companyName: t.company.CompanyName, oss: t.oss })) } };
     }
     if (seg.length === 1 && method === "POST") {
       const body = parse(tenantSchema, parseBody(rawBody));
       if (state.tenants.has(body.tenantId)) throw new ControlError(409, `tenant ${body.tenantId} already exists`);
-      state.tenants.set(body.tenantId, seedTenant(body.tenantId, body.companyName, body.organizationNumber ?? "556000-0000"));
+      state.tenants.set(body.tenantId, seedTenant(body.tenantId, body.companyName, body.organizationNumber ?? "556000-0000", body.oss ?? state.ossDefault));
       return { status: 201, body: { tenantId: body.tenantId } };
     }
     const tenant = /^\d+$/.test(seg[1] ?? "") ? state.tenants.get(Number(seg[1])) : undefined;
@@ -134,6 +137,11 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
         case "articles":
           return { status: 200, body: { Articles: [...tenant.articles.values()].map((a) => renderArticle(a, apiUrl)) } };
       }
+    }
+    // OSS is a company setting in Fortnox, so it is switched per tenant; documents already stored keep their rows.
+    if (seg[2] === "oss" && seg.length === 3) {
+      if (method === "PUT") tenant.oss = parse(ossSchema, parseBody(rawBody)).enabled;
+      if (method === "PUT" || method === "GET") return { status: 200, body: { tenantId: tenant.tenantId, oss: tenant.oss } };
     }
     if (seg[2] === "currencies") {
       if (seg.length === 3 && method === "POST") {

@@ -3,20 +3,20 @@
  * (customer, currency, article, VAT, account) and rendering with the real API's type quirks.
  */
 import { z } from "zod";
-import { vatNumber } from "./articles.js";
 import {
   checkAccount,
   checkCurrency,
   checkEmail,
   checkPriceList,
   checkTermsOfPayment,
-  checkVat,
   mergeText,
   renderText,
+  vatPercent,
 } from "./common.js";
 import { ErrorCode, badRequest } from "./errors.js";
 import { bool, decimal, ident, int, obj, oneOf, text, textFields } from "./fields.js";
 import { type Dec, compareDec, decToJson, negate, oreToJson, parseDec, toOre } from "./money.js";
+import { OSS_DEFAULT_ACCOUNT, checkDocumentVat } from "./oss.js";
 import type { Customer, DocHeader, DocRow, EmailInformation, Tenant } from "./state.js";
 import { computeTotals } from "./totals.js";
 
@@ -102,7 +102,9 @@ const ZERO = parseDec("0")!;
 const HUNDRED = parseDec("100")!;
 
 /** Default sales account per VAT rate when a row has neither AccountNumber nor article. */
-function defaultAccount(vat: number): number {
+function defaultAccount(tenant: Tenant, vat: number): number {
+  // ASSUMED: a free row at a destination (OSS) rate lands on the EU sales account.
+  if (!tenant.vatRates.includes(vat)) return OSS_DEFAULT_ACCOUNT;
   return vat === 12 ? 3002 : vat === 6 ? 3003 : 3001;
 }
 
@@ -117,8 +119,16 @@ export function requireCustomer(tenant: Tenant, number: string | undefined): Cus
 /**
  * Builds the new row list. Semantics follow the research (A.5): the list given replaces
  * the old one; a row carrying RowId updates that existing row, rows without RowId are new.
+ * `customer` is the document's customer after this change: OSS rates depend on it.
  */
-export function buildRows(tenant: Tenant, existing: DocRow[], inputs: RowInput[], isOrder: boolean, firstRowId: number): DocRow[] {
+export function buildRows(
+  tenant: Tenant,
+  customer: Customer,
+  existing: DocRow[],
+  inputs: RowInput[],
+  isOrder: boolean,
+  firstRowId: number,
+): DocRow[] {
   let nextRowId = firstRowId;
   return inputs.map((input) => {
     let base: DocRow | undefined;
@@ -130,9 +140,9 @@ export function buildRows(tenant: Tenant, existing: DocRow[], inputs: RowInput[]
     const article = articleNumber ? tenant.articles.get(articleNumber) : undefined;
     if (articleNumber && !article) throw badRequest(ErrorCode.ARTICLE_NOT_FOUND, `Kan inte hitta artikeln (${articleNumber})`);
 
-    const vat = input.VAT !== undefined ? vatNumber(tenant, input.VAT) : (base?.VAT ?? article?.VAT ?? 25);
-    checkVat(tenant, vat);
-    const account = input.AccountNumber ?? base?.AccountNumber ?? article?.SalesAccount ?? defaultAccount(vat);
+    const vat = input.VAT !== undefined ? vatPercent(input.VAT) : (base?.VAT ?? article?.VAT ?? 25);
+    checkDocumentVat(tenant, customer, vat);
+    const account = input.AccountNumber ?? base?.AccountNumber ?? article?.SalesAccount ?? defaultAccount(tenant, vat);
     checkAccount(tenant, account, "AccountNumber");
 
     const discountType = input.DiscountType ?? base?.DiscountType ?? "PERCENT";
@@ -232,7 +242,10 @@ export function applyHeader(tenant: Tenant, doc: DocHeader, input: HeaderInput, 
     checkEmail("EmailAddressFrom", email.EmailAddressFrom);
     for (const f of ["EmailAddressTo", "EmailAddressCC", "EmailAddressBCC"] as const) checkEmail(f, email[f], true);
   }
-  const rows = rowInputs ? buildRows(tenant, doc.rows, rowInputs, isOrder, nextRowId(doc)) : doc.rows;
+  const rowCustomer = customer ?? requireCustomer(tenant, doc.CustomerNumber);
+  const rows = rowInputs ? buildRows(tenant, rowCustomer, doc.rows, rowInputs, isOrder, nextRowId(doc)) : doc.rows;
+  // Kept rows were valid for the old customer; an OSS rate may not be valid for the new one.
+  if (!rowInputs && customer) for (const r of rows) checkDocumentVat(tenant, customer, r.VAT);
 
   // ---- all checks passed: mutate ----
   if (customer) {

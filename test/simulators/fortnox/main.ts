@@ -1,9 +1,9 @@
 /**
  * CLI: tsx test/simulators/fortnox/main.ts --port 4010 --client-id X --client-secret Y
- *        [--redirect-uri URL]... [--access-ttl-seconds N] [--rate-max N --rate-window-ms MS]
+ *        [--redirect-uri URL]... [--access-ttl-seconds N] [--rate-max N --rate-window-ms MS] [--oss on|off]
  * Environment fallbacks: FORTNOX_SIM_PORT, FORTNOX_SIM_CLIENT_ID, FORTNOX_SIM_CLIENT_SECRET,
  * FORTNOX_SIM_ACCESS_TTL_SECONDS, FORTNOX_SIM_REDIRECT_URIS (comma-separated),
- * FORTNOX_SIM_RATE_MAX, FORTNOX_SIM_RATE_WINDOW_MS.
+ * FORTNOX_SIM_RATE_MAX, FORTNOX_SIM_RATE_WINDOW_MS, FORTNOX_SIM_OSS.
  * Prints exactly one line once listening, then runs until SIGINT/SIGTERM.
  */
 import { startFortnoxSimulator } from "./server.js";
@@ -26,6 +26,12 @@ function intOption(name: string, raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
+function onOffOption(name: string, raw: string | undefined): boolean | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (raw !== "on" && raw !== "off") throw new Error(`${name} must be on or off`);
+  return raw === "on";
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const env = process.env;
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
     clients: [{ clientId, clientSecret, redirectUris }],
     accessTokenTtlSeconds: intOption("--access-ttl-seconds", arg("access-ttl-seconds") ?? env.FORTNOX_SIM_ACCESS_TTL_SECONDS),
     rateLimit: rateMax !== undefined || rateWindow !== undefined ? { max: rateMax ?? 25, windowMs: rateWindow ?? 5000 } : undefined,
+    ossDefault: onOffOption("--oss", arg("oss") ?? env.FORTNOX_SIM_OSS),
   });
   console.log(`fortnox simulator listening on ${sim.url}`);
 

@@ -37,6 +37,8 @@ export interface FortnoxSimOptions {
   clients: { clientId: string; clientSecret: string; redirectUris?: string[] }[];
   accessTokenTtlSeconds?: number; // default 3600
   rateLimit?: { max: number; windowMs: number }; // default { max: 25, windowMs: 5000 }
+  /** OSS activated on new tenants (seeded, reset, POST /__sim/tenants); default true. Per tenant: PUT /__sim/tenants/{id}/oss. */
+  ossDefault?: boolean;
 }
 
 export interface FortnoxSim {
@@ -49,7 +51,7 @@ export interface FortnoxSim {
 export async function startFortnoxSimulator(opts: FortnoxSimOptions): Promise<FortnoxSim> {
   if (!opts.clients?.length) throw new Error("startFortnoxSimulator: at least one OAuth client is required");
   const rate = opts.rateLimit ?? { max: 25, windowMs: 5000 };
-  const state = new SimState();
+  const state = new SimState(opts.ossDefault ?? true);
   const clients = new Map(opts.clients.map((c) => [c.clientId, c]));
   const oauth = new OAuthStore(clients, (opts.accessTokenTtlSeconds ?? 3600) * 1000, (id) => state.tenants.has(id));
   const faults = new FaultInjector();

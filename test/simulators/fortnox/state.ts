@@ -184,7 +184,10 @@ export interface Tenant {
   tenantId: number;
   company: CompanyInfo;
   currencies: Map<string, Currency>;
+  /** The company's own (Swedish) VAT rates. */
   vatRates: number[];
+  /** OSS activated: sales to EU consumers may use the destination country's rates (oss.ts). */
+  oss: boolean;
   accounts: Map<number, Account>;
   termsOfPayments: Map<string, TermsOfPayment>;
   priceLists: Map<string, { Code: string; Description: string }>;
@@ -200,7 +203,7 @@ export interface Tenant {
 
 const dec = (s: string): Dec => parseDec(s)!;
 
-export function seedTenant(tenantId: number, companyName: string, organizationNumber: string): Tenant {
+export function seedTenant(tenantId: number, companyName: string, organizationNumber: string, oss: boolean): Tenant {
   const currencies: Currency[] = [
     { Code: "SEK", Description: "Svenska kronor", BuyRate: dec("1"), SellRate: dec("1"), Unit: 1 },
     { Code: "EUR", Description: "Euro", BuyRate: dec("11.45"), SellRate: dec("11.55"), Unit: 1 },
@@ -236,6 +239,7 @@ export function seedTenant(tenantId: number, companyName: string, organizationNu
     },
     currencies: new Map(currencies.map((c) => [c.Code, c])),
     vatRates: [25, 12, 6, 0],
+    oss,
     accounts: new Map(accounts.map((a) => [a.Number, a])),
     termsOfPayments: new Map([
       ["0", { Code: "0", Description: "Kontant", NumberOfDays: 0 }],
@@ -292,12 +296,13 @@ export class SimState {
   tenants = new Map<number, Tenant>();
   stats = emptyStats();
 
-  constructor() {
+  /** @param ossDefault whether new (and reset) tenants start with OSS activated. */
+  constructor(readonly ossDefault = true) {
     this.reset();
   }
 
   reset(): void {
-    this.tenants = new Map([[DEFAULT_TENANT_ID, seedTenant(DEFAULT_TENANT_ID, "Demo Handel AB", "556677-8899")]]);
+    this.tenants = new Map([[DEFAULT_TENANT_ID, seedTenant(DEFAULT_TENANT_ID, "Demo Handel AB", "556677-8899", this.ossDefault)]]);
     this.stats = emptyStats();
   }
 }

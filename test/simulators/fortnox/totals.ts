@@ -20,7 +20,7 @@
  * SIMULATOR ASSUMPTION: Freight carries 25 % VAT (Fortnox's default freight VAT) and is
  * therefore added to the 25 % group; FreightVAT reports its share on its own.
  */
-import { type Dec, divRound, mulToOre, toOre } from "./money.js";
+import { type Dec, divRound, mulToOre, parseDec, toOre } from "./money.js";
 
 export const FREIGHT_VAT_RATE = 25;
 
@@ -51,9 +51,17 @@ export function rowTotal(row: RowInput): bigint {
   return base - discount;
 }
 
+/**
+ * VAT on `amount` öre at `rate` percent, rounded half away from zero. The rate goes through
+ * its shortest decimal text (25.5 -> 255/10), so a fractional OSS rate is as exact as 25:
+ *   on top:    amount × r / 100          = amount × units / (100 × 10^scale)
+ *   included:  amount × r / (100 + r)    = amount × units / (100 × 10^scale + units)
+ */
 function vatOf(amount: bigint, rate: number, vatIncluded: boolean): bigint {
-  const r = BigInt(rate);
-  return vatIncluded ? divRound(amount * r, 100n + r) : divRound(amount * r, 100n);
+  const r = parseDec(String(rate));
+  if (!r) throw new Error(`not a VAT rate: ${rate}`);
+  const hundred = 100n * 10n ** BigInt(r.scale);
+  return divRound(amount * r.units, vatIncluded ? hundred + r.units : hundred);
 }
 
 export function computeTotals(rows: RowInput[], freight: bigint, vatIncluded: boolean): Totals {
