@@ -68,6 +68,10 @@ api_version = "2026-07"
   [[webhooks.subscriptions]]
   compliance_topics = ["customers/data_request", "customers/redact", "shop/redact"]
   uri = "/webhooks/compliance"
+
+  [[webhooks.subscriptions]]
+  topics = ["refunds/create"]
+  uri = "/webhooks/refunds"
 `;
 
 interface Received {
@@ -529,6 +533,211 @@ describe("Admin GraphQL", () => {
 
 // ---------------------------------------------------------------------------------------------
 
+describe("order transactions", () => {
+  const TX_QUERY = `
+    query OrderTransactions($id: ID!) {
+      order(id: $id) {
+        id
+        transactions(first: 100) {
+          id kind status gateway processedAt test
+          amountSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+        }
+      }
+    }`;
+  let nextOrderId = 7700000000001;
+  /** A fresh copy of #1001 under its own id, so tests do not see each other's transactions. */
+  async function storeOrder(changes: Record<string, unknown> = {}): Promise<{ gid: string; id: number }> {
+    const id = nextOrderId++;
+    const gid = `gid://shopify/Order/${id}`;
+    const order = { ...structuredClone(simple1001), id, admin_graphql_api_id: gid, ...changes };
+    expect((await postJson("/__sim/orders", { shop: SHOP, order })).status).toBe(200);
+    return { gid, id };
+  }
+  async function transactions(tok: string, gid: string, query = TX_QUERY) {
+    const r = await gql(tok, query, { id: gid });
+    expect(r.body.errors).toBeUndefined();
+    return { list: r.body.data.order.transactions as any[], cost: r.body.extensions.cost };
+  }
+  const setTransactions = (orderId: string, txs: unknown, shop = SHOP) => postJson("/__sim/transactions", { shop, orderId, transactions: txs });
+  const sek = (amount: string) => ({ shopMoney: { amount, currencyCode: "SEK" }, presentmentMoney: { amount, currencyCode: "SEK" } });
+
+  it("derives one successful sale for the total of a paid order, in both currencies", async () => {
+    const { access_token: tok } = await offlineToken();
+    const paid = await storeOrder();
+    const { list, cost } = await transactions(tok, paid.gid);
+    expect(list).toEqual([
+      {
+        id: expect.stringMatching(/^gid:\/\/shopify\/OrderTransaction\/\d+$/),
+        kind: "SALE",
+        status: "SUCCESS",
+        gateway: "shopify_payments",
+        processedAt: "2026-03-02T09:14:05Z",
+        test: false,
+        amountSet: sek("348.0"),
+      },
+    ]);
+    // The id is stable between reads.
+    expect((await transactions(tok, paid.gid)).list[0].id).toBe(list[0].id);
+    // order 1 + first × (transaction 1 + MoneyBag 1 + 2 MoneyV2); only what exists is charged.
+    expect(cost.requestedQueryCost).toBe(401);
+    expect(cost.actualQueryCost).toBe(5);
+
+    const pending = await storeOrder({ financial_status: "pending" });
+    expect((await transactions(tok, pending.gid)).list).toEqual([]);
+
+    const euro = await storeOrder({
+      financial_status: "partially_refunded",
+      payment_gateway_names: [],
+      presentment_currency: "EUR",
+      total_price_set: { shop_money: { amount: "348.00", currency_code: "SEK" }, presentment_money: { amount: "30.45", currency_code: "EUR" } },
+    });
+    const [sale] = (await transactions(tok, euro.gid)).list;
+    expect(sale).toMatchObject({ kind: "SALE", gateway: "manual", amountSet: { shopMoney: { amount: "348.0", currencyCode: "SEK" }, presentmentMoney: { amount: "30.45", currencyCode: "EUR" } } });
+  });
+
+  it("returns an explicit split payment exactly, and links captures to their authorization", async () => {
+    const { access_token: tok } = await offlineToken();
+    const order = await storeOrder();
+    const set = await setTransactions(order.gid, [
+      { kind: "sale", status: "success", gateway: "gift_card", amount: "100.10", processed_at: "2026-03-02T10:14:00+01:00" },
+      { kind: "sale", status: "success", gateway: "shopify_payments", amount: "247.90" },
+    ]);
+    expect(set.status).toBe(200);
+    expect(set.body.transactions).toHaveLength(2);
+    const { list } = await transactions(tok, order.gid);
+    expect(list.map((t) => [t.kind, t.status, t.gateway, t.processedAt, t.amountSet])).toEqual([
+      ["SALE", "SUCCESS", "gift_card", "2026-03-02T09:14:00Z", sek("100.1")],
+      ["SALE", "SUCCESS", "shopify_payments", "2026-03-02T09:14:05Z", sek("247.9")],
+    ]);
+    expect(list.map((t) => t.id)).toEqual(set.body.transactions.map((t: { id: string }) => t.id));
+
+    // Replaces, not appends: an authorization captured in part, the rest still open.
+    await setTransactions(order.gid, [
+      { id: 1, kind: "authorization", status: "success", gateway: "klarna", amount: "348.00" },
+      { id: 2, kind: "capture", status: "success", gateway: "klarna", amount: "300.00", parent_id: 1 },
+      { id: 3, kind: "authorization", status: "success", gateway: "klarna", amount: "48.00", test: true },
+    ]);
+    const q = `query($id: ID!) { order(id: $id) {
+      all: transactions { id kind formattedGateway createdAt test parentTransaction { id kind } }
+      open: transactions(capturable: true) { id }
+      firstOnly: transactions(first: 1) { id }
+    } }`;
+    const r = await gql(tok, q, { id: order.gid });
+    expect(r.body.errors).toBeUndefined();
+    const o = r.body.data.order;
+    const gidOf = (n: number) => `gid://shopify/OrderTransaction/${n}`;
+    expect(o.all).toEqual([
+      { id: gidOf(1), kind: "AUTHORIZATION", formattedGateway: "Klarna", createdAt: "2026-03-02T09:14:05Z", test: false, parentTransaction: null },
+      { id: gidOf(2), kind: "CAPTURE", formattedGateway: "Klarna", createdAt: "2026-03-02T09:14:05Z", test: false, parentTransaction: { id: gidOf(1), kind: "AUTHORIZATION" } },
+      { id: gidOf(3), kind: "AUTHORIZATION", formattedGateway: "Klarna", createdAt: "2026-03-02T09:14:05Z", test: true, parentTransaction: null },
+    ]);
+    expect(o.open).toEqual([{ id: gidOf(3) }]);
+    expect(o.firstOnly).toEqual([{ id: gidOf(1) }]);
+
+    const node = await gql(tok, `query($id: ID!) { node(id: $id) { id ... on OrderTransaction { gateway amountSet { shopMoney { amount } } } } }`, { id: gidOf(2) });
+    expect(node.body.data.node).toEqual({ id: gidOf(2), gateway: "klarna", amountSet: { shopMoney: { amount: "300.0" } } });
+  });
+
+  it("appends a refund's transactions when refunds/create is sent, once per transaction", async () => {
+    const { access_token: tok } = await offlineToken();
+    const order = await storeOrder();
+    const [sale] = (await transactions(tok, order.gid)).list;
+    const saleId = Number(sale.id.split("/").pop());
+    const refund = {
+      id: 990000000001,
+      order_id: order.id,
+      created_at: "2026-03-05T12:00:00+01:00",
+      transactions: [
+        { id: 880000000001, order_id: order.id, kind: "refund", gateway: "shopify_payments", status: "success", amount: "49.00", currency: "SEK", parent_id: saleId, processed_at: "2026-03-05T12:00:00+01:00", test: false },
+      ],
+    };
+    const sent = await sendWebhook("refunds/create", refund);
+    expect(sent.status).toBe(200);
+    expect(received.at(-1)!.path).toBe("/webhooks/refunds");
+    await sendWebhook("refunds/create", refund); // a repeated delivery changes nothing
+
+    const q = `query($id: ID!) { order(id: $id) { transactions { id kind status processedAt amountSet { shopMoney { amount } } parentTransaction { id } } } }`;
+    const { list } = await transactions(tok, order.gid, q);
+    expect(list).toEqual([
+      { id: sale.id, kind: "SALE", status: "SUCCESS", processedAt: "2026-03-02T09:14:05Z", amountSet: { shopMoney: { amount: "348.0" } }, parentTransaction: null },
+      { id: "gid://shopify/OrderTransaction/880000000001", kind: "REFUND", status: "SUCCESS", processedAt: "2026-03-05T11:00:00Z", amountSet: { shopMoney: { amount: "49.0" } }, parentTransaction: { id: sale.id } },
+    ]);
+
+    // REST gives a refund in the presentment currency; the shop side follows the order's own rate.
+    const euro = await storeOrder({
+      presentment_currency: "EUR",
+      total_price_set: { shop_money: { amount: "348.00", currency_code: "SEK" }, presentment_money: { amount: "30.00", currency_code: "EUR" } },
+    });
+    await sendWebhook("refunds/create", { id: 990000000002, order_id: euro.id, transactions: [{ id: 880000000002, kind: "refund", gateway: "shopify_payments", status: "success", amount: "10.01", currency: "EUR" }] });
+    const euroList = (await transactions(tok, euro.gid)).list;
+    expect(euroList.map((t) => [t.kind, t.amountSet])).toEqual([
+      ["SALE", { shopMoney: { amount: "348.0", currencyCode: "SEK" }, presentmentMoney: { amount: "30.0", currencyCode: "EUR" } }],
+      ["REFUND", { shopMoney: { amount: "116.12", currencyCode: "SEK" }, presentmentMoney: { amount: "10.01", currencyCode: "EUR" } }], // 10.01 × 348 / 30 = 116.116
+    ]);
+  });
+
+  it("rejects fields OrderTransaction does not have, and a connection-style selection", async () => {
+    const { access_token: tok } = await offlineToken();
+    const order = await storeOrder();
+    for (const [selection, field] of [
+      ["id currencyCode", "currencyCode"],
+      ["id amountSet { amount }", "amount"],
+      ["edges { node { id } }", "edges"],
+    ]) {
+      const r = await gql(tok, `query($id: ID!) { order(id: $id) { transactions(first: 5) { ${selection} } } }`, { id: order.gid });
+      expect(r.body.data).toBeUndefined();
+      const type = selection.startsWith("id amountSet") ? "MoneyBag" : "OrderTransaction";
+      expect(r.body.errors[0].message).toBe(`Field '${field}' doesn't exist on type '${type}'`);
+    }
+    const badArg = await gql(tok, `query($id: ID!) { order(id: $id) { transactions(last: 5) { id } } }`, { id: order.gid });
+    expect(badArg.body.errors[0].message).toMatch(/doesn't accept argument 'last'/);
+  });
+
+  it("validates the control input strictly with a 400 and keeps the previous list", async () => {
+    const order = await storeOrder();
+    const ok = { kind: "sale", status: "success", gateway: "shopify_payments", amount: "348.00" };
+    expect((await setTransactions(order.gid, [ok])).status).toBe(200);
+
+    const cases: [unknown, RegExp][] = [
+      [undefined, /transactions must be an array/],
+      [[{ ...ok, kind: "SALE" }], /transactions\[0\]\.kind must be one of sale, capture/],
+      [[{ ...ok, status: "paid" }], /transactions\[0\]\.status must be one of/],
+      [[ok, { ...ok, amount: 247.9 }], /transactions\[1\]\.amount must be a decimal string/],
+      [[{ ...ok, amount: "1.005" }], /amount must be a decimal string with at most 2 decimals/],
+      [[{ ...ok, amount: "-5.00" }], /amount must be a decimal string/],
+      [[{ ...ok, gateway: "" }], /gateway must be a non-empty string/],
+      [[{ ...ok, currency: "SEK" }], /transactions\[0\]\.currency is not a transaction field/],
+      [[{ ...ok, presentment_amount: "30.00" }], /presentment_amount must equal amount/],
+      [[{ ...ok, processed_at: "yesterday" }], /processed_at must be an ISO 8601 timestamp/],
+      [[{ ...ok, processed_at: "2026-03-02T10:00:00" }], /processed_at must be an ISO 8601 timestamp with an offset/],
+      [[{ ...ok, parent_id: 42 }], /parent_id 42 is not the id of another transaction/],
+      [[{ ...ok, id: 5 }, { ...ok, id: 5 }], /id 5 is used twice/],
+      [["sale"], /transactions\[0\] must be an object/],
+    ];
+    for (const [txs, message] of cases) {
+      const r = await setTransactions(order.gid, txs);
+      expect(r.status, JSON.stringify(txs)).toBe(400);
+      expect(r.body.error).toMatch(message);
+    }
+    expect((await postJson("/__sim/transactions", { shop: SHOP, orderId: order.gid, transactions: [ok], extra: 1 })).status).toBe(400);
+    expect((await postJson("/__sim/transactions", { shop: SHOP, orderId: String(order.id), transactions: [ok] })).status).toBe(400);
+    expect((await setTransactions(order.gid, [ok], "not a shop")).status).toBe(400);
+    const unknown = await setTransactions("gid://shopify/Order/1", [ok]);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatch(/unknown order/);
+
+    const euro = await storeOrder({ presentment_currency: "EUR" });
+    expect((await setTransactions(euro.gid, [ok])).body.error).toMatch(/presentment_amount is required: the order is paid in EUR/);
+    expect((await setTransactions(euro.gid, [{ ...ok, presentment_amount: "30.45" }])).status).toBe(200);
+
+    const { access_token: tok } = await offlineToken();
+    const { list } = await transactions(tok, order.gid);
+    expect(list.map((t) => [t.gateway, t.amountSet.shopMoney.amount])).toEqual([["shopify_payments", "348.0"]]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
 describe("write-back: metafieldsSet and tags", () => {
   const gid = mixed1002.admin_graphql_api_id;
   const SET_AND_TAG = `
@@ -683,7 +892,7 @@ describe("shopify.app.toml reader", () => {
   it("reads multi-line topic arrays, compliance topics, names and comments", () => {
     const cfg = parseAppTomlWebhooks(TOML);
     expect(cfg.apiVersion).toBe("2026-07");
-    expect(cfg.subscriptions.map((s) => s.uri)).toEqual(["/webhooks/orders", "/webhooks/trimmed", "/webhooks/slow", "/webhooks/fail", "/webhooks/compliance"]);
+    expect(cfg.subscriptions.map((s) => s.uri)).toEqual(["/webhooks/orders", "/webhooks/trimmed", "/webhooks/slow", "/webhooks/fail", "/webhooks/compliance", "/webhooks/refunds"]);
     expect(cfg.subscriptions[0]!.topics).toEqual(["orders/paid", "orders/updated"]);
     expect(cfg.subscriptions[3]!.name).toBe("failing-sub");
     expect(cfg.subscriptions[4]!.complianceTopics).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);

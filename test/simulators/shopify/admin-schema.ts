@@ -13,6 +13,7 @@ import {
 import {
   SIM_APP_ID,
   bumpUpdatedAt,
+  graphqlDecimal,
   joinTags,
   resolveAppNamespace,
   splitTags,
@@ -22,6 +23,7 @@ import {
   type SimState,
   type StoredMetafield,
 } from "./state";
+import { findTransaction, orderTransactionsField, transactionTypes } from "./transaction-schema";
 
 export interface AdminContext {
   state: SimState;
@@ -87,15 +89,6 @@ function requireScope(ctx: AdminContext, scope: string, field: string): void {
 
 // ---------------------------------------------------------------------------------------------
 // order → GraphQL projections
-
-/** Shopify serialises Decimal without trailing zeros beyond one decimal ("49.0", "12.5"). */
-export function graphqlDecimal(amount: unknown): string {
-  const s = String(amount ?? "0");
-  if (!/^-?\d+(\.\d+)?$/.test(s)) return s;
-  const [int, frac = ""] = s.split(".");
-  const trimmed = frac.replace(/0+$/, "");
-  return `${int}.${trimmed || "0"}`;
-}
 
 function moneyBag(order: JsonObject, field: string): unknown {
   const set = order[`${field}_set`] as { shop_money?: { amount?: unknown; currency_code?: unknown }; presentment_money?: { amount?: unknown; currency_code?: unknown } } | undefined;
@@ -619,6 +612,10 @@ export function buildAdminSchema(): Schema<Ctx> {
             const order = ctx.shop.orders.get(args.id as string);
             return order ? { kind: "Order", order } : null;
           }
+          if (gid?.type === "OrderTransaction" && /^\d+$/.test(gid.id)) {
+            requireScope(ctx, "read_orders", "node");
+            return findTransaction(ctx.state, ctx.shop, Number(gid.id));
+          }
           if (gid?.type === "Metafield") {
             for (const byOwner of ctx.shop.metafields.values()) for (const m of byOwner.values()) if (m.id === args.id) return m;
           }
@@ -675,6 +672,7 @@ export function buildAdminSchema(): Schema<Ctx> {
         totalShippingPriceSet: { type: "MoneyBag!", resolve: orderField((o) => moneyBag(o, "total_shipping_price")) },
         currentTotalPriceSet: { type: "MoneyBag!", resolve: orderField((o) => moneyBag(o, "current_total_price")) },
         currentTotalTaxSet: { type: "MoneyBag!", resolve: orderField((o) => moneyBag(o, "current_total_tax")) },
+        transactions: orderTransactionsField((src) => (src as OrderSource).order),
         metafield: {
           type: "Metafield",
           args: { namespace: "String", key: "String!" },
@@ -694,6 +692,7 @@ export function buildAdminSchema(): Schema<Ctx> {
     objectType<Ctx>("OrderEdge", { cursor: "String!", node: "Order!" }),
     objectType<Ctx>("PageInfo", { hasNextPage: "Boolean!", hasPreviousPage: "Boolean!", startCursor: "String", endCursor: "String" }),
     objectType<Ctx>("MoneyBag", { shopMoney: "MoneyV2!", presentmentMoney: "MoneyV2!" }),
+    ...transactionTypes(),
     objectType<Ctx>("MoneyV2", { amount: "Decimal!", currencyCode: "CurrencyCode!" }),
     objectType<Ctx>(
       "Metafield",

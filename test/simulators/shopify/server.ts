@@ -1,5 +1,5 @@
 // Shopify platform simulator: OAuth token endpoint (token exchange + expiring offline tokens),
-// Admin GraphQL (orders, metafields, tags, cost-based throttling), signed webhooks driven from
+// Admin GraphQL (orders and their transactions, metafields, tags, cost-based throttling), signed webhooks driven from
 // shopify.app.toml, and a small control API under /__sim for tests and the demo.
 //
 // The app reaches it by rewriting https://<shop>.myshopify.com/<path> to <sim.url>/<shop>.myshopify.com/<path>.
@@ -11,6 +11,7 @@ import { buildAdminSchema, type AdminContext } from "./admin-schema";
 import { execute, prepare, type GqlError } from "./gql-exec";
 import { signHs256, verifyHs256, type JwtPayload } from "./jwt";
 import { SimState, randomToken, type AccessTokenRecord, type JsonObject } from "./state";
+import { TransactionInputError, appendRefundTransactions, parseTransactionsInput, transactionGid } from "./transactions";
 import { NoSubscriptionError, WebhookSender } from "./webhooks";
 
 export interface ShopifySimOptions {
@@ -425,6 +426,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
     const s = state.shop(shop);
     if (topic === "orders/delete") {
       s.orders.delete(gid);
+      s.transactions.delete(gid);
       return;
     }
     const existing = s.orders.get(gid);
@@ -455,6 +457,8 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
         }
         const payload = b.payload as JsonObject;
         if (b.topic.startsWith("orders/")) storeOrder(shop, payload, b.topic);
+        // The refund happened on the platform whether or not the app hears of it.
+        if (b.topic === "refunds/create") appendRefundTransactions(state, state.shop(shop), payload);
         try {
           const r = await webhooks.send({
             shop,
@@ -536,6 +540,29 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
         }
         for (const o of orders) storeOrder(shop, o as JsonObject, "orders/create");
         send(res, 200, { stored: orders.length });
+        return;
+      }
+      case "POST /__sim/transactions": {
+        // replaces an order's transaction list (what Order.transactions returns)
+        const b = await readJson(req);
+        for (const k of Object.keys(b)) {
+          if (!["shop", "orderId", "transactions"].includes(k)) throw new HttpError(400, { error: `unknown field ${k} (expected shop, orderId, transactions)` });
+        }
+        const s = state.shop(requireShop(b.shop));
+        if (typeof b.orderId !== "string" || !/^gid:\/\/shopify\/Order\/\d+$/.test(b.orderId)) {
+          throw new HttpError(400, { error: "orderId must be an order gid like gid://shopify/Order/123" });
+        }
+        const order = s.orders.get(b.orderId);
+        if (!order) throw new HttpError(404, { error: `unknown order ${b.orderId}: send an orders/* webhook or POST /__sim/orders first` });
+        let list;
+        try {
+          list = parseTransactionsInput(state, b.transactions, order);
+        } catch (e) {
+          if (e instanceof TransactionInputError) throw new HttpError(400, { error: e.message });
+          throw e;
+        }
+        s.transactions.set(b.orderId, list);
+        send(res, 200, { orderId: b.orderId, transactions: list.map((t) => ({ id: transactionGid(t.id), kind: t.kind, status: t.status })) });
         return;
       }
       case "GET /__sim/orders": {

@@ -48,6 +48,25 @@ export interface StoredMetafield {
   updatedAt: string;
 }
 
+/** One payment-side event on an order (Admin API OrderTransaction); amounts are decimal strings, never floats. */
+export interface StoredTransaction {
+  id: number;
+  /** OrderTransactionKind, e.g. SALE, REFUND */
+  kind: string;
+  /** OrderTransactionStatus, e.g. SUCCESS, PENDING */
+  status: string;
+  gateway: string;
+  shopAmount: string;
+  shopCurrency: string;
+  presentmentAmount: string;
+  presentmentCurrency: string;
+  /** ISO timestamp as given (any offset); null = not processed */
+  processedAt: string | null;
+  createdAt: string;
+  test: boolean;
+  parentId: number | null;
+}
+
 export interface DeliveryLogEntry {
   topic: string;
   uri: string;
@@ -75,6 +94,10 @@ export interface ShopState {
   metafields: Map<string, Map<string, StoredMetafield>>;
   /** order gids whose tags were changed through the Admin API */
   tagWrites: Set<string>;
+  /** order gid -> its transactions, once set through the control API or a refund; otherwise derived from the order */
+  transactions: Map<string, StoredTransaction[]>;
+  /** order gid -> id of its derived default transaction, so the id stays the same between reads */
+  defaultTransactionIds: Map<string, number>;
   mutations: MutationLogEntry[];
   deliveries: DeliveryLogEntry[];
   bucket: { available: number; at: number };
@@ -124,6 +147,8 @@ export class SimState {
         orders: new Map(),
         metafields: new Map(),
         tagWrites: new Set(),
+        transactions: new Map(),
+        defaultTransactionIds: new Map(),
         mutations: [],
         deliveries: [],
         bucket: { available: this.bucketMax, at: Date.now() },
@@ -185,6 +210,15 @@ export function bumpUpdatedAt(order: JsonObject): void {
   let now = Math.floor(Date.now() / 1000) * 1000;
   if (!Number.isNaN(prev) && now <= prev) now = prev + 1000;
   order.updated_at = formatWithOffset(now, offsetMinutes(order.updated_at ?? order.created_at));
+}
+
+/** Shopify serialises Decimal without trailing zeros beyond one decimal ("49.0", "12.5"). */
+export function graphqlDecimal(amount: unknown): string {
+  const s = String(amount ?? "0");
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return s;
+  const [int, frac = ""] = s.split(".");
+  const trimmed = frac.replace(/0+$/, "");
+  return `${int}.${trimmed || "0"}`;
 }
 
 export function toUtcIso(value: unknown): string | null {
