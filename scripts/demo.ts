@@ -58,7 +58,7 @@ async function countDocuments(stack: Stack, refs: string[]): Promise<Map<string,
   if (!connection) throw new Error("the demo shop has no Fortnox connection");
   const connector = connectorFor(connection, { calls: 0 });
   const counts = new Map<string, number>();
-  for (const ref of refs) counts.set(ref, (await connector.findDocuments(ref)).length);
+  for (const ref of refs) counts.set(ref, (await connector.findDocuments(ref, "invoice")).length);
   // Let go of the demo's own connections before the services they point at are stopped.
   const [{ redis }, { db }] = await Promise.all([import("~/lib/redis.server"), import("~/db.server")]);
   redis().disconnect();

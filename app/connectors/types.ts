@@ -1,4 +1,5 @@
-import type { AccountingDocument, DocumentCustomer } from "~/domain/accounting";
+import type { AccountingDocument, DocumentCustomer, DocumentKind } from "~/domain/accounting";
+import type { PlannedPayment } from "~/domain/payments";
 
 // The one interface every accounting system implements. Shared logic (the entity cache, locks,
 // search-before-create, error handling) lives in sync/, so a connector only speaks its API.
@@ -11,6 +12,19 @@ export interface RemoteDocument {
   total: number; // minor units
   currency: string;
   reference: string;
+  /** Booked documents are immutable: they can only be credited. */
+  booked: boolean;
+  cancelled: boolean;
+  /** The id of the credit the target made of this document in full, if any. */
+  creditedBy?: string;
+}
+
+export interface RemotePayment {
+  id: string;
+  mode: string;
+  /** In the document's currency. */
+  amount: number;
+  booked: boolean;
 }
 
 export interface ArticleSpec {
@@ -27,9 +41,18 @@ export interface AccountingConnector {
   createCustomer(customer: DocumentCustomer): Promise<string>;
   findArticle(number: string): Promise<string | null>;
   createArticle(article: ArticleSpec): Promise<string>;
-  /** Documents that carry exactly this reference (never a substring match). */
-  findDocuments(reference: string): Promise<RemoteDocument[]>;
+  /** Live documents of this kind that carry exactly this reference (never a substring match). */
+  findDocuments(reference: string, kind: DocumentKind): Promise<RemoteDocument[]>;
   createDocument(doc: AccountingDocument, customerId: string): Promise<RemoteDocument>;
+  getDocument(id: string): Promise<RemoteDocument>;
+  bookkeep(id: string): Promise<void>;
+  /** Withdraws an unbooked document. */
+  cancelDocument(id: string): Promise<void>;
+  /** The target's own full credit of a booked document; returns the credit. */
+  creditInFull(id: string): Promise<RemoteDocument>;
+  findPayments(documentId: string): Promise<RemotePayment[]>;
+  createPayment(document: Pick<RemoteDocument, "id" | "number" | "currency">, payment: PlannedPayment): Promise<RemotePayment>;
+  bookkeepPayment(id: string): Promise<void>;
 }
 
 /** Counts outbound calls for the attempt history and the demo's calls-per-order figure. */

@@ -2,7 +2,8 @@ import type { VatRegime } from "./vat";
 
 // The neutral accounting document every connector books. Amounts are integer minor units.
 
-export type DocumentKind = "invoice";
+/** invoice: a sale. credit: a credit invoice against one (negative quantities, negative total). */
+export type DocumentKind = "invoice" | "credit";
 
 export interface DocumentCustomer {
   /** Stable key for our customer cache: shopify:<id>, email:<address> or guest:<currency>. */
@@ -24,14 +25,24 @@ export interface DocumentCustomer {
 }
 
 export interface DocumentRow {
-  kind: "item" | "shipping";
-  /** The article to book the row on: the SKU, the shop's default article, or its shipping article. */
-  articleNumber: string;
+  /**
+   * item and shipping: sales. gift_card: a gift card sold, a debt at 0 % VAT. tip: outside VAT.
+   * adjustment: a refund amount Shopify did not tie to items.
+   */
+  kind: "item" | "shipping" | "gift_card" | "tip" | "adjustment";
+  /**
+   * The article to book the row on: the SKU, the shop's default article, or its shipping article.
+   * Absent on free-text rows (gift cards, tips, adjustments), which are booked by account alone.
+   */
+  articleNumber?: string;
+  /** The Shopify line item the row books, so a refund can credit exactly that row. */
+  lineItemId?: number;
   description: string;
+  /** Negative on credits. */
   quantity: number;
-  /** Per unit; including VAT when the document's prices include VAT. */
+  /** Per unit; including VAT when the document's prices include VAT. Never negative. */
   unitPrice: number;
-  /** Row-level discount amount (not per unit). */
+  /** Row-level discount amount (not per unit); negative on credits, so the row total mirrors. */
   discount: number;
   /** VAT percent, e.g. 25. */
   vatRate: number;
@@ -46,6 +57,8 @@ export interface AccountingDocument {
   orderName: string;
   date: string; // YYYY-MM-DD, the shop's local date of the order
   currency: string;
+  /** Shop currency per 1 unit of `currency`, as Shopify converted it; absent when booking the shop currency. */
+  currencyRate?: string;
   pricesIncludeVat: boolean;
   regime: VatRegime;
   customer: DocumentCustomer;
@@ -56,6 +69,10 @@ export interface AccountingDocument {
   vat: number;
   /** Where a target books the öre its own arithmetic differs from Shopify's. */
   roundingAccount: string;
+  /** Credits only: the number of the invoice they credit. */
+  creditOf?: string;
+  /** Credits only: this credit reverses the whole invoice, row for row. */
+  creditsAll?: boolean;
 }
 
 export interface MappingIssue {

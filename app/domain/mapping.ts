@@ -37,7 +37,7 @@ export function normaliseOrgNumber(value: string): string | undefined {
 // Shared customers are found again by name, and a Fortnox customer has one currency.
 const withCurrency = (name: string, currency: string) => (currency === "SEK" ? name : `${name} ${currency}`);
 
-export function mapCustomer(order: ShopifyOrder, privateCustomers: MappingSettings["privateCustomers"] = "per_buyer"): DocumentCustomer {
+export function mapCustomer(order: ShopifyOrder, privateCustomers: MappingSettings["privateCustomers"] = "per_buyer", currency = order.currency): DocumentCustomer {
   const bill = order.billing_address ?? order.shipping_address ?? undefined;
   const orgAttribute = attribute(order, ORG_NUMBER_ATTR);
   // Only a Swedish organisation number goes into that field; a foreign business id stays out.
@@ -51,13 +51,15 @@ export function mapCustomer(order: ShopifyOrder, privateCustomers: MappingSettin
   const company = clean(bill?.company);
   const isCompany = Boolean(company || orgAttribute || vatNumber);
   if (!isCompany && privateCustomers === "webshop") {
-    return { key: `webshop:${order.currency}`, type: "PRIVATE", name: withCurrency("Webbkund", order.currency), currency: order.currency };
+    return { key: `webshop:${currency}`, type: "PRIVATE", name: withCurrency("Webbkund", currency), currency };
   }
-  const key = order.customer ? `shopify:${order.customer.id}` : email ? `email:${email}` : `guest:${order.currency}`;
+  // A Fortnox customer has one currency: the same buyer paying in another currency is another customer.
+  const perCurrency = currency === "SEK" ? "" : `:${currency}`;
+  const key = (order.customer ? `shopify:${order.customer.id}` : email ? `email:${email}` : `guest:${currency}`) + (order.customer || email ? perCurrency : "");
   return {
     key,
     type: isCompany ? "COMPANY" : "PRIVATE",
-    name: company ?? (person || clean(bill?.name) || withCurrency("Shopify guest", order.currency)),
+    name: company ?? (person || clean(bill?.name) || withCurrency("Shopify guest", currency)),
     email,
     orgNumber,
     vatNumber: vatNumber ? normaliseVatNumber(vatNumber) : undefined,
@@ -67,7 +69,7 @@ export function mapCustomer(order: ShopifyOrder, privateCustomers: MappingSettin
     zip: clean(bill?.zip),
     city: clean(bill?.city),
     countryCode: clean(bill?.country_code)?.toUpperCase(),
-    currency: order.currency,
+    currency,
   };
 }
 
@@ -90,11 +92,39 @@ function accountFor(regime: VatRegime, rate: number, country: string, settings: 
   }
 }
 
+/** Shop currency per unit of the presentment currency, to six decimals, from Shopify's two totals. */
+export function presentmentRate(shopMinor: number, presentmentMinor: number): string {
+  const scaled = Math.floor((shopMinor * 2_000_000 + presentmentMinor) / (2 * presentmentMinor)); // half up
+  const whole = Math.floor(scaled / 1_000_000);
+  const frac = String(scaled % 1_000_000).padStart(6, "0").replace(/0+$/, "");
+  return frac ? `${whole}.${frac}` : String(whole);
+}
+
+type MoneySet = { shop_money: { amount: string }; presentment_money: { amount: string } } | null | undefined;
+
+/**
+ * Reads amounts in the currency being booked: the plain field (shop currency) or the presentment
+ * side of its `_set`. A `_set` missing where presentment is wanted is recorded as an issue.
+ */
+function moneyReader(presentment: boolean, missing: (field: string) => void) {
+  return (plain: string, set: MoneySet, field: string): number => {
+    if (!presentment) return toMinor(plain);
+    if (!set) { missing(field); return 0; }
+    return toMinor(set.presentment_money.amount);
+  };
+}
+
 export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings): MappingResult {
   const issues: MappingIssue[] = [];
-  const customer = mapCustomer(order, settings.privateCustomers);
+  const presentment = settings.currency === "presentment" && !!order.presentment_currency && order.presentment_currency !== order.currency;
+  const currency = presentment ? order.presentment_currency! : order.currency;
+  const missingSets = new Set<string>();
+  const amount = moneyReader(presentment, (field) => missingSets.add(field));
+  const customer = mapCustomer(order, settings.privateCustomers, currency);
   const country = destination(order, settings.shopCountry);
-  const vat = order.total_tax !== undefined ? toMinor(order.total_tax) : sum([...order.line_items, ...order.shipping_lines].flatMap((l) => l.tax_lines.map((t) => toMinor(t.price))));
+  const vat = order.total_tax !== undefined
+    ? amount(order.total_tax, order.total_tax_set, "total_tax")
+    : sum([...order.line_items, ...order.shipping_lines].flatMap((l) => l.tax_lines.map((t) => amount(t.price, t.price_set, "tax_lines.price"))));
 
   const decision = decideRegime({
     shopCountry: settings.shopCountry,
@@ -110,7 +140,7 @@ export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings
   }
   const { regime } = decision;
 
-  const row = (kind: DocumentRow["kind"], field: string, base: Omit<DocumentRow, "kind" | "vatRate" | "account">, taxLines: { rate: number }[]) => {
+  const row = (kind: "item" | "shipping", field: string, base: Omit<DocumentRow, "kind" | "vatRate" | "account">, taxLines: { rate: number }[]) => {
     const vatRate = vatPercent(taxLines);
     const before = issues.length;
     if (regime === "domestic" && !DOMESTIC_VAT.has(vatRate)) {
@@ -132,37 +162,60 @@ export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings
   const rows: DocumentRow[] = [];
   order.line_items.forEach((item, i) => {
     const discount = item.discount_allocations.length
-      ? sum(item.discount_allocations.map((d) => toMinor(d.amount)))
-      : toMinor(item.total_discount);
-    rows.push(row("item", `line_items.${i}`, {
-      articleNumber: clean(item.sku) ?? settings.defaultArticleNumber,
+      ? sum(item.discount_allocations.map((d) => amount(d.amount, d.amount_set, "discount_allocations.amount")))
+      : amount(item.total_discount, item.total_discount_set, "line_items.total_discount");
+    const base = {
+      lineItemId: item.id,
       description: truncate([item.title, clean(item.variant_title)].filter(Boolean).join(" - "), 255),
       quantity: item.quantity,
-      unitPrice: toMinor(item.price),
+      unitPrice: amount(item.price, item.price_set, "line_items.price"),
       discount,
-    }, item.tax_lines));
+    };
+    if (item.gift_card) {
+      // A gift card sold is money held for its holder: a debt at 0 % VAT; VAT falls due when it is spent.
+      if (vatPercent(item.tax_lines) !== 0) {
+        issues.push(issue("vat_on_gift_card", `The gift card "${base.description}" carries VAT; gift cards are sold without VAT`,
+          `Presentkortet "${base.description}" har moms; presentkort säljs utan moms`, `line_items.${i}`));
+      }
+      rows.push({ ...base, kind: "gift_card", vatRate: 0, account: settings.accounts.giftCards });
+      return;
+    }
+    rows.push(row("item", `line_items.${i}`, { ...base, articleNumber: clean(item.sku) ?? settings.defaultArticleNumber }, item.tax_lines));
   });
   order.shipping_lines.forEach((line, i) => {
-    const price = toMinor(line.price);
+    const price = amount(line.price, line.price_set, "shipping_lines.price");
     if (price === 0) return; // free shipping books nothing
     rows.push(row("shipping", `shipping_lines.${i}`, {
       articleNumber: settings.shippingArticleNumber,
       description: truncate(line.title, 255),
       quantity: 1,
       unitPrice: price,
-      discount: sum(line.discount_allocations.map((d) => toMinor(d.amount))),
+      discount: sum(line.discount_allocations.map((d) => amount(d.amount, d.amount_set, "discount_allocations.amount"))),
     }, line.tax_lines));
   });
+  const tip = toMinor(order.total_tip_received ?? "0");
+  if (tip !== 0) {
+    if (presentment) {
+      issues.push(issue("tip_in_presentment_currency", "Shopify reports tips in the shop currency only; book this order in the shop currency",
+        "Shopify anger dricks endast i butikens valuta; bokför ordern i butikens valuta"));
+    }
+    rows.push({ kind: "tip", description: "Dricks", quantity: 1, unitPrice: tip, discount: 0, vatRate: 0, account: settings.accounts.tips });
+  }
+  if (missingSets.size) {
+    issues.push(issue("presentment_amounts_missing",
+      `The order has no ${currency} amounts for ${[...missingSets].join(", ")}; book it in the shop currency`,
+      `Ordern saknar belopp i ${currency} för ${[...missingSets].join(", ")}; bokför den i butikens valuta`));
+  }
 
   // The rows must carry exactly what the customer paid: gross rows add up to the total; net rows
-  // plus Shopify's VAT do. Anything else (tips, duties, gift cards) is not booked yet: say so.
-  const total = toMinor(order.total_price);
+  // plus Shopify's VAT do. Anything else (duties, fees) is not booked: say so.
+  const total = amount(order.total_price, order.total_price_set, "total_price");
   const rowsTotal = sum(rows.map((r) => r.unitPrice * r.quantity - r.discount));
   const booked = order.taxes_included ? rowsTotal : rowsTotal + vat;
-  if (booked !== total) {
+  if (booked !== total && !missingSets.size) {
     issues.push(issue("total_mismatch",
-      `The order's rows${order.taxes_included ? "" : " and VAT"} add up to ${fromMinor(booked)} but the order total is ${order.total_price}`,
-      `Orderns rader${order.taxes_included ? "" : " och moms"} summerar till ${fromMinor(booked)} men ordersumman är ${order.total_price}`));
+      `The order's rows${order.taxes_included ? "" : " and VAT"} add up to ${fromMinor(booked)} but the order total is ${fromMinor(total)}`,
+      `Orderns rader${order.taxes_included ? "" : " och moms"} summerar till ${fromMinor(booked)} men ordersumman är ${fromMinor(total)}`));
   }
   if (issues.length) return { ok: false, issues };
 
@@ -173,7 +226,8 @@ export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings
       reference: order.admin_graphql_api_id,
       orderName: order.name,
       date: (order.processed_at ?? order.created_at).slice(0, 10),
-      currency: order.currency,
+      currency,
+      ...(presentment ? { currencyRate: presentmentRate(toMinor(order.total_price), total) } : {}),
       pricesIncludeVat: order.taxes_included,
       regime,
       customer: { ...customer, regime },

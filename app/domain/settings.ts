@@ -18,7 +18,23 @@ export const DEFAULT_ACCOUNTS = {
   export: "3105",
   /** Öres- och kronutjämning: the difference between the target's arithmetic and Shopify's. */
   rounding: "3740",
+  /** Gift cards sold are a debt to the holder until redeemed (BAS 2421 "Ej inlösta presentkort"). */
+  giftCards: "2421",
+  /** Voluntary tips are outside the scope of VAT. */
+  tips: "3990",
 };
+
+/** How a Shopify payment gateway is booked as a Fortnox payment: its mode of payment and account. */
+const paymentMode = z.object({
+  mode: z.string().min(1).max(10),
+  account: account,
+});
+
+export const DEFAULT_PAYMENT_MODES: Record<string, z.infer<typeof paymentMode>> = {
+  // Redeeming a gift card settles the invoice against the gift-card debt, not the bank.
+  gift_card: { mode: "PK", account: DEFAULT_ACCOUNTS.giftCards },
+};
+export const DEFAULT_PAYMENT_MODE = { mode: "KO", account: "1930" };
 
 export const mappingSettingsSchema = z.object({
   shopCountry: z.string().regex(/^[A-Z]{2}$/).default("SE"),
@@ -38,8 +54,20 @@ export const mappingSettingsSchema = z.object({
       euReverseCharge: account.default(DEFAULT_ACCOUNTS.euReverseCharge),
       export: account.default(DEFAULT_ACCOUNTS.export),
       rounding: account.default(DEFAULT_ACCOUNTS.rounding),
+      giftCards: account.default(DEFAULT_ACCOUNTS.giftCards),
+      tips: account.default(DEFAULT_ACCOUNTS.tips),
     })
     .default(DEFAULT_ACCOUNTS),
+  /** shop: book the shop's currency; presentment: the currency the buyer paid in, at Shopify's rate. */
+  currency: z.enum(["shop", "presentment"]).default("shop"),
+  /** booked: invoices are bookkept at once and payments registered; draft: left for the accountant. */
+  bookkeeping: z.enum(["booked", "draft"]).default("booked"),
+  /** Per Shopify gateway name; gateways not listed use paymentModeDefault. */
+  paymentModes: z.record(z.string(), paymentMode).default(DEFAULT_PAYMENT_MODES),
+  paymentModeDefault: paymentMode.default(DEFAULT_PAYMENT_MODE),
+  flows: z
+    .object({ refunds: z.boolean().default(true), payments: z.boolean().default(true), cancellations: z.boolean().default(true) })
+    .default({ refunds: true, payments: true, cancellations: true }),
 });
 
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;

@@ -4,9 +4,14 @@ import { isDecimal } from "./money";
 // The part of Shopify's REST-shaped order webhook payload (API 2026-07) that Kontera reads.
 // Unknown fields pass through untouched; what we read must have the shape we expect.
 
-const money = z.string().refine(isDecimal, "must be a decimal amount with at most 2 decimals");
-const taxLine = z.object({ rate: z.number().min(0).max(1), price: money, title: z.string().optional() });
-const allocation = z.object({ amount: money });
+export const money = z.string().refine(isDecimal, "must be a decimal amount with at most 2 decimals");
+/** Shopify's `*_set`: the amount in the shop's currency and in the currency the buyer saw. */
+export const moneySet = z.object({
+  shop_money: z.object({ amount: money, currency_code: z.string() }),
+  presentment_money: z.object({ amount: money, currency_code: z.string() }),
+});
+const taxLine = z.object({ rate: z.number().min(0).max(1), price: money, price_set: moneySet.nullish(), title: z.string().optional() });
+const allocation = z.object({ amount: money, amount_set: moneySet.nullish() });
 const address = z
   .object({
     first_name: z.string().nullish(),
@@ -29,6 +34,7 @@ export const shopifyOrderSchema = z
     name: z.string().min(1),
     email: z.string().nullish(),
     currency: z.string().regex(/^[A-Z]{3}$/),
+    presentment_currency: z.string().regex(/^[A-Z]{3}$/).nullish(),
     taxes_included: z.boolean(),
     financial_status: z.string().nullish(),
     fulfillment_status: z.string().nullish(),
@@ -37,7 +43,12 @@ export const shopifyOrderSchema = z
     processed_at: z.string().nullish(),
     updated_at: z.string().nullish(),
     total_price: money,
+    total_price_set: moneySet.nullish(),
     total_tax: money.optional(),
+    total_tax_set: moneySet.nullish(),
+    /** Tips are in the shop's currency only (the REST payload has no `_set` for them). */
+    total_tip_received: money.nullish(),
+    payment_gateway_names: z.array(z.string()).default([]),
     tags: z.string().nullish(),
     test: z.boolean().optional(),
     customer: z
@@ -63,7 +74,9 @@ export const shopifyOrderSchema = z
             variant_title: z.string().nullish(),
             quantity: z.number().int().positive(),
             price: money,
+            price_set: moneySet.nullish(),
             total_discount: money.default("0.00"),
+            total_discount_set: moneySet.nullish(),
             gift_card: z.boolean().default(false),
             tax_lines: z.array(taxLine).default([]),
             discount_allocations: z.array(allocation).default([]),
@@ -77,6 +90,7 @@ export const shopifyOrderSchema = z
           .object({
             title: z.string(),
             price: money,
+            price_set: moneySet.nullish(),
             tax_lines: z.array(taxLine).default([]),
             discount_allocations: z.array(allocation).default([]),
           })

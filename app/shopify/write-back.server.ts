@@ -16,10 +16,15 @@ export const STATUS_TAGS = {
 
 export type WriteBackStatus = keyof typeof STATUS_TAGS;
 
+/** The order's accounting status: its invoice, and what has been booked against it since. */
 export interface SyncStatus {
   provider: string;
   documentType: string;
   documentNumber: string | null;
+  /** Credit invoices for the order's refunds and cancellation. */
+  credits?: string[];
+  /** The invoice's payments are registered. */
+  paid?: boolean;
   status: WriteBackStatus;
   at: string;
   error: string | null;

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { db, isUniqueViolation } from "~/db.server";
+import { mappingSettingsSchema, settingsFromShop } from "~/domain/settings";
 import { describeIssues, shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
+import { orderGidOf, shopifyRefundSchema } from "~/domain/shopify-refund";
 import { log, withContext } from "~/lib/log.server";
 import { enqueue } from "~/queue/queues.server";
 import type { VerifiedWebhook } from "./webhook-request.server";
@@ -38,34 +40,69 @@ export class PayloadError extends Error {}
 
 interface PlannedJob {
   provider: string;
-  kind: "invoice";
+  kind: "invoice" | "payment" | "credit" | "cancel";
   subjectId: string;
+  orderId: string;
   subjectName: string;
   payload: string;
   paused: boolean;
 }
 
-// Refunds and cancellations are booked by a later version; their deliveries are recorded already.
-const INVOICE_TOPICS = ["orders/create", "orders/paid", "orders/updated"];
+type JobSpec = Omit<PlannedJob, "provider" | "paused">;
 
-async function planJobs(hook: VerifiedWebhook): Promise<{ subjectId?: string; jobs: PlannedJob[] }> {
-  if (!INVOICE_TOPICS.includes(hook.topic)) return { jobs: [] };
+/** Is the order settled, so its payments can be registered? */
+const isPaid = (topic: string, order: ShopifyOrder) =>
+  topic === "orders/paid" || (topic === "orders/updated" && order.financial_status === "paid");
+
+function parseOrder(hook: VerifiedWebhook): ShopifyOrder {
   const parsed = shopifyOrderSchema.safeParse(hook.payload);
   if (!parsed.success) throw new PayloadError(`${hook.topic} payload is not an order we can read: ${describeIssues(parsed.error)}`);
-  const order = parsed.data;
-  const shop = await db().shop.findUnique({ where: { shop: hook.shop } });
-  const trigger = (shop?.invoiceTrigger ?? "paid") as InvoiceTrigger;
+  return parsed.data;
+}
+
+/** What a delivery asks of the accounting system, under the shop's settings. */
+async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; settings: string | null } | null): Promise<{ subjectId?: string; specs: JobSpec[] }> {
+  const configured = settingsFromShop(shop);
+  // Stored settings that do not parse stop at the runner, with the reason; plan on the defaults.
+  const settings = configured.ok ? configured.settings : mappingSettingsSchema.parse({});
+  const payload = JSON.stringify(hook.payload);
+
+  if (hook.topic === "refunds/create") {
+    const parsed = shopifyRefundSchema.safeParse(hook.payload);
+    if (!parsed.success) throw new PayloadError(`refunds/create payload is not a refund we can read: ${describeIssues(parsed.error)}`);
+    const refund = parsed.data;
+    const orderId = orderGidOf(refund);
+    if (!settings.flows.refunds) return { subjectId: refund.admin_graphql_api_id, specs: [] };
+    const invoiceJob = await db().syncJob.findFirst({ where: { shop: hook.shop, kind: "invoice", subjectId: orderId }, select: { subjectName: true } });
+    const name = `${invoiceJob?.subjectName ?? `order ${refund.order_id}`} refund ${refund.id}`;
+    return { subjectId: refund.admin_graphql_api_id, specs: [{ kind: "credit", subjectId: refund.admin_graphql_api_id, orderId, subjectName: name, payload }] };
+  }
+
+  const order = parseOrder(hook);
   const subjectId = order.admin_graphql_api_id;
-  if (!impliesInvoice(hook.topic, order, trigger)) return { subjectId, jobs: [] };
+  const base = { subjectId, orderId: subjectId, subjectName: order.name, payload };
+  if (hook.topic === "orders/cancelled") {
+    return { subjectId, specs: settings.flows.cancellations && !order.test ? [{ ...base, kind: "cancel" }] : [] };
+  }
+  const specs: JobSpec[] = [];
+  if (impliesInvoice(hook.topic, order, (shop?.invoiceTrigger ?? "paid") as InvoiceTrigger)) specs.push({ ...base, kind: "invoice" });
+  if (settings.flows.payments && settings.bookkeeping === "booked" && !order.cancelled_at && !order.test && isPaid(hook.topic, order)) {
+    specs.push({ ...base, kind: "payment" });
+  }
+  return { subjectId, specs };
+}
+
+async function planJobs(hook: VerifiedWebhook): Promise<{ subjectId?: string; jobs: PlannedJob[] }> {
+  if (!(ORDER_TOPICS as readonly string[]).includes(hook.topic)) return { jobs: [] };
+  const shop = await db().shop.findUnique({ where: { shop: hook.shop } });
+  const { subjectId, specs } = await specsFor(hook, shop);
+  if (!specs.length) return { subjectId, jobs: [] };
 
   const connections = await db().connection.findMany({ where: { shop: hook.shop, status: { not: "disconnected" } } });
   const targets = connections.length
     ? connections.map((c) => ({ provider: c.provider, paused: c.status !== "active" }))
     : [{ provider: shop?.defaultProvider ?? "fortnox", paused: true }]; // kept until the merchant connects
-  return {
-    subjectId,
-    jobs: targets.map((t) => ({ ...t, kind: "invoice", subjectId, subjectName: order.name, payload: JSON.stringify(hook.payload) })),
-  };
+  return { subjectId, jobs: targets.flatMap((t) => specs.map((spec) => ({ ...t, ...spec }))) };
 }
 
 export async function ingestWebhook(hook: VerifiedWebhook): Promise<IngestResult> {
@@ -87,7 +124,7 @@ export async function ingestWebhook(hook: VerifiedWebhook): Promise<IngestResult
             if (await tx.syncJob.findUnique({ where: { shop_provider_kind_subjectId: key }, select: { id: true } })) continue;
             const row = await tx.syncJob.create({
               data: {
-                ...key, subjectName: job.subjectName, payload: job.payload, correlationId,
+                ...key, orderId: job.orderId, subjectName: job.subjectName, payload: job.payload, correlationId,
                 status: job.paused ? "paused" : "pending",
                 ...(job.paused ? { lastError: `connect ${job.provider} to book this order`, lastErrorCode: "not_connected" } : {}),
               },

@@ -1,30 +1,30 @@
 import { db } from "~/db.server";
 import { env } from "~/env.server";
-import type { DocumentRow } from "~/domain/accounting";
-import { mapOrderToInvoice } from "~/domain/mapping";
-import { settingsFromShop } from "~/domain/settings";
-import { fromMinor } from "~/domain/money";
-import { shopifyOrderSchema } from "~/domain/shopify-order";
 import { loadConnection, requireReauth } from "~/connectors/connection.server";
-import { authError, classify, ConnectorError, permanent } from "~/connectors/errors";
-import { connectorFor } from "~/connectors/registry.server";
-import type { AccountingConnector, ArticleSpec, CallCounter, Provider, RemoteDocument } from "~/connectors/types";
+import { classify, ConnectorError } from "~/connectors/errors";
+import type { CallCounter, Provider } from "~/connectors/types";
 import { withLock } from "~/lib/lock.server";
 import { log, withContext } from "~/lib/log.server";
 import { redis } from "~/lib/redis.server";
+import { enqueue } from "~/queue/queues.server";
 import { writeBack, type WriteBackStatus } from "~/shopify/write-back.server";
-import { ensureEntity } from "./entities.server";
+import { invoiceState, NeedsReview, WaitingForInvoice, type JobOutcome, type JobRow } from "./jobs/context.server";
+import { runCancelJob, runRefundJob } from "./jobs/credit.server";
+import { runInvoiceJob } from "./jobs/invoice.server";
+import { runPaymentJob } from "./jobs/payment.server";
 
-// Runs one SyncJob: order snapshot → mapping → customer and articles → the invoice, exactly once
-// → DocumentLink → status back on the order. Each step's result is committed before the next
-// step, so a run that dies anywhere can be resumed by the next one without a second invoice.
+// Runs one SyncJob of any kind under its lock: records the attempt, runs the kind's handler,
+// reports the result on the order, and classifies failures (retry, needs action, paused for
+// re-authorisation, needs review). A settled job's order already shows its status.
 
-const SETTLED = ["succeeded", "needs_action", "needs_review", "failed", "paused"];
+const SETTLED = ["succeeded", "needs_action", "needs_review", "failed", "paused", "cancelled"];
 
-/** The invoice exists but something about it needs a person (duplicates found, totals differ). */
-class NeedsReview extends Error {
-  constructor(message: string, readonly documentNumber: string | null) { super(message); }
-}
+const HANDLERS: Record<string, (job: JobRow, counter: CallCounter) => Promise<JobOutcome>> = {
+  invoice: runInvoiceJob,
+  credit: runRefundJob,
+  cancel: runCancelJob,
+  payment: runPaymentJob,
+};
 
 export interface RunOptions {
   /** This is the last attempt Bull will make: a retryable failure now ends as "failed". */
@@ -33,72 +33,33 @@ export interface RunOptions {
 
 export type RunResult = "settled" | "retry" | "skipped";
 
-export function articleSpec(row: DocumentRow, defaultArticle: string): ArticleSpec {
-  if (row.kind === "shipping") return { number: row.articleNumber, description: "Frakt", service: true };
-  if (row.articleNumber === defaultArticle) return { number: row.articleNumber, description: "Shopify-försäljning", service: true };
-  return { number: row.articleNumber, description: row.description, service: false };
+/** An order's invoice is booked (or will never be): what waited for it goes now. */
+async function releaseWaiting(job: { shop: string; provider: string; subjectId: string }) {
+  const waiting = await db().syncJob.findMany({ where: { shop: job.shop, provider: job.provider, orderId: job.subjectId, status: "waiting" }, select: { id: true } });
+  if (!waiting.length) return;
+  await db().syncJob.updateMany({ where: { id: { in: waiting.map((w) => w.id) }, status: "waiting" }, data: { status: "pending", enqueuedAt: new Date() } });
+  await enqueue(waiting.map((w) => w.id));
 }
 
-async function bookInvoice(
-  job: { id: string; shop: string; provider: string; subjectId: string; phase: string; payload: string },
-  counter: CallCounter,
-): Promise<{ documentNumber: string; outcome: string }> {
-  const existing = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "invoice", shopifyId: job.subjectId } });
-  if (existing) return { documentNumber: existing.remoteNumber ?? existing.remoteId, outcome: "already booked" };
-
-  const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
-  const configured = settingsFromShop(await db().shop.findUnique({ where: { shop: job.shop } }));
-  if (!configured.ok) throw permanent(configured.error, "settings_invalid");
-  const settings = configured.settings;
-  const mapped = mapOrderToInvoice(order, settings);
-  if (!mapped.ok) {
-    // The merchant reads this: English first, then Swedish.
-    const en = mapped.issues.map((i) => i.message).join("; ");
-    const sv = mapped.issues.map((i) => i.messageSv).join("; ");
-    throw permanent(`${en} / ${sv}`, `mapping:${mapped.issues[0].code}`);
-  }
-  const doc = mapped.document;
-
-  const connection = await loadConnection(job.shop, job.provider as Provider);
-  if (!connection || connection.status !== "active") throw authError(`${job.provider} is not connected`, "not_connected");
-  const connector: AccountingConnector = connectorFor(connection, counter);
-  const scope = { shop: job.shop, provider: job.provider, tenantKey: connection.tenantId || connection.id };
-
-  const customerNumber = await ensureEntity(scope, "customer", doc.customer.key,
-    () => connector.findCustomer(doc.customer), () => connector.createCustomer(doc.customer));
-  const articles = new Map(doc.rows.map((r) => [r.articleNumber, articleSpec(r, settings.defaultArticleNumber)]));
-  for (const spec of articles.values()) {
-    await ensureEntity(scope, "article", spec.number, () => connector.findArticle(spec.number), () => connector.createArticle(spec));
-  }
-
-  let remote: RemoteDocument | undefined;
-  let outcome = "created";
-  if (job.phase === "creating") {
-    // An earlier attempt sent the create and never recorded the answer: it may have landed.
-    const found = await connector.findDocuments(doc.reference);
-    if (found.length > 1) throw new NeedsReview(`${found.length} invoices carry reference ${doc.reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
-    if (found.length === 1) { remote = found[0]; outcome = "adopted"; }
-  }
-  if (!remote) {
-    await db().syncJob.update({ where: { id: job.id }, data: { phase: "creating" } });
-    remote = await connector.createDocument(doc, customerNumber);
-  }
-  await db().$transaction([
-    db().documentLink.create({
-      data: { shop: job.shop, provider: job.provider, kind: "invoice", shopifyId: doc.reference, remoteId: remote.id,
-        remoteNumber: remote.number, total: fromMinor(remote.total), currency: remote.currency },
-    }),
-    db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
-  ]);
-  if (remote.total !== doc.total) {
-    throw new NeedsReview(`invoice ${remote.number} totals ${fromMinor(remote.total)} but the order totals ${fromMinor(doc.total)}`, remote.number);
-  }
-  return { documentNumber: remote.number, outcome };
-}
-
-async function reportToShopify(job: { shop: string; provider: string; subjectId: string }, status: WriteBackStatus, documentNumber: string | null, error: string | null, required: boolean) {
+/** The order's status as its documents stand: the metafield is one per order, whatever job wrote last. */
+async function reportToShopify(job: JobRow, status: WriteBackStatus, documentNumber: string | null, error: string | null, required: boolean) {
+  const orderId = job.orderId ?? job.subjectId;
+  const links = await db().documentLink.findMany({ where: { shop: job.shop, provider: job.provider, orderId }, orderBy: { createdAt: "asc" } });
+  const invoice = links.find((l) => l.kind === "invoice");
+  const credits = links.filter((l) => l.kind === "credit" && l.remoteId !== invoice?.remoteId).map((l) => l.remoteNumber ?? l.remoteId);
+  const summary = {
+    provider: job.provider,
+    documentType: "invoice",
+    documentNumber: invoice?.remoteNumber ?? (job.kind === "invoice" ? documentNumber : null),
+    ...(credits.length ? { credits } : {}),
+    ...(links.some((l) => l.kind === "payment") ? { paid: true } : {}),
+    status,
+    at: new Date().toISOString(),
+    // Which of the order's documents failed matters when it is not the invoice.
+    error: error && job.kind !== "invoice" ? `${job.kind === "cancel" ? "cancellation" : job.kind === "credit" ? "refund" : "payment"}: ${error}` : error,
+  };
   try {
-    await writeBack(job.shop, job.subjectId, { provider: job.provider, documentType: "invoice", documentNumber, status, at: new Date().toISOString(), error });
+    await writeBack(job.shop, orderId, summary);
   } catch (e) {
     if (required) throw e;
     log.warn("status write-back failed", { error: e });
@@ -123,13 +84,29 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         db().syncAttempt.update({ where: { id: attempt.id }, data: { status, ...data, apiCalls: counter.calls, finishedAt: new Date() } });
 
       try {
-        const { documentNumber, outcome } = await bookInvoice(job, counter);
+        const handler = HANDLERS[job.kind];
+        if (!handler) throw new Error(`no handler for ${job.kind} jobs`);
+        const { documentNumber, outcome } = await handler(job, counter);
         await reportToShopify(job, "synced", documentNumber, null, true);
         await db().syncJob.update({ where: { id: job.id }, data: { status: "succeeded", phase: "written_back", lastError: null, lastErrorCode: null, finishedAt: new Date() } });
-        await finish("succeeded", { outcome: `${outcome} invoice ${documentNumber}` });
-        log.info("job succeeded", { outcome, documentNumber, apiCalls: counter.calls });
+        await finish("succeeded", { outcome });
+        log.info("job succeeded", { kind: job.kind, outcome, apiCalls: counter.calls });
+        if (job.kind === "invoice" || job.kind === "cancel") await releaseWaiting(job);
         return "settled";
       } catch (e) {
+        if (e instanceof WaitingForInvoice) {
+          await db().syncJob.update({ where: { id: job.id }, data: { status: "waiting", lastError: e.message, lastErrorCode: "waiting_for_invoice" } });
+          await finish("waiting", { error: e.message, errorCode: "waiting_for_invoice" });
+          // A release while this run is still active cannot enqueue it (Bull holds its id), so a
+          // job whose invoice settled meanwhile, or that was released, goes again by retrying.
+          const settledMeanwhile = (await invoiceState(job, job.orderId ?? job.subjectId)) !== "pending";
+          const released = (await db().syncJob.findUnique({ where: { id: job.id }, select: { status: true } }))?.status === "pending";
+          if (settledMeanwhile || released) {
+            await db().syncJob.update({ where: { id: job.id }, data: { status: "retrying" } });
+            return "retry";
+          }
+          return "settled";
+        }
         // The order's status goes out first: a settled job means its order already shows it.
         if (e instanceof NeedsReview) {
           await reportToShopify(job, "needs_review", e.documentNumber, e.message, false);

@@ -30,16 +30,27 @@ export async function onUninstalled(shop: string): Promise<void> {
 
 const orderGid = (id: number | string) => `gid://shopify/Order/${id}`;
 
+function redactDocument(json: string): string {
+  const doc = JSON.parse(json);
+  if (!doc || typeof doc !== "object" || !doc.customer) return json;
+  const { type, currency, regime } = doc.customer;
+  return JSON.stringify({ ...doc, customer: { key: "redacted", type, name: "redacted", currency, regime } });
+}
+
 /** customers/redact: drop our copies of the customer's data; the books keep theirs. */
 export async function redactCustomer(shop: string, payload: { customer?: { id?: number; email?: string | null }; orders_to_redact?: number[] }) {
   const orders = (payload.orders_to_redact ?? []).map(orderGid);
   const keys = [payload.customer?.id ? `shopify:${payload.customer.id}` : null, payload.customer?.email ? `email:${payload.customer.email.toLowerCase()}` : null].filter(Boolean) as string[];
+  const ofOrders = { OR: [{ subjectId: { in: orders } }, { orderId: { in: orders } }] };
+  // Booked documents keep their rows and accounts (credits mirror them), not who bought.
+  const links = await db().documentLink.findMany({ where: { shop, orderId: { in: orders }, document: { not: null } }, select: { id: true, document: true } });
   await db().$transaction([
     db().syncJob.updateMany({
-      where: { shop, subjectId: { in: orders }, status: { in: ["pending", "retrying", "paused", "failed", "needs_action"] } },
+      where: { shop, ...ofOrders, status: { in: ["pending", "retrying", "waiting", "paused", "failed", "needs_action"] } },
       data: { status: "needs_action", lastError: "customer data redacted at the customer's request", lastErrorCode: "redacted" },
     }),
-    db().syncJob.updateMany({ where: { shop, subjectId: { in: orders } }, data: { payload: JSON.stringify({ redacted: true }) } }),
+    db().syncJob.updateMany({ where: { shop, ...ofOrders }, data: { payload: JSON.stringify({ redacted: true }) } }),
+    ...links.map((l) => db().documentLink.update({ where: { id: l.id }, data: { document: redactDocument(l.document!) } })),
     db().entityMap.deleteMany({ where: { shop, kind: "customer", localKey: { in: keys } } }),
   ]);
   log.info("customer data redacted", { orders: orders.length });

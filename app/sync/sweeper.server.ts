@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
 import { enqueue, syncQueue } from "~/queue/queues.server";
+import { invoiceState } from "./jobs/context.server";
 
 // Redis is not the source of truth: the sweeper compares the outbox with the queue and puts back
 // whatever the queue lost (a flushed or restarted Redis, an enqueue that failed after the commit,
@@ -32,5 +33,23 @@ export async function sweep(now = Date.now()): Promise<{ checked: number; requeu
     await enqueue(lost);
     log.info("sweeper re-enqueued jobs the queue had lost", { count: lost.length });
   }
-  return { checked: stale.length, requeued: lost.length };
+  return { checked: stale.length, requeued: lost.length + (await releaseOrphanedWaiting(now)) };
+}
+
+/** A job left waiting for an invoice that has since settled (its release died with a process). */
+async function releaseOrphanedWaiting(now: number): Promise<number> {
+  const waiting = await db().syncJob.findMany({
+    where: { status: "waiting", updatedAt: { lt: new Date(now - env().SWEEPER_STALE_MS) } },
+    select: { id: true, shop: true, provider: true, orderId: true },
+    take: 1000,
+  });
+  const ready: string[] = [];
+  for (const job of waiting) {
+    if (job.orderId && (await invoiceState(job, job.orderId)) !== "pending") ready.push(job.id);
+  }
+  if (!ready.length) return 0;
+  await db().syncJob.updateMany({ where: { id: { in: ready }, status: "waiting" }, data: { status: "pending", enqueuedAt: new Date(now) } });
+  await enqueue(ready);
+  log.info("sweeper released jobs whose invoice is booked", { count: ready.length });
+  return ready.length;
 }

@@ -163,11 +163,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   return stack;
 }
 
-/** Waits until every SyncJob of the shop is settled (not pending, retrying or running). */
+/**
+ * Waits until the shop has `expected` invoice jobs and every job is settled: not pending, retrying
+ * or running, and not waiting for an invoice that is booked (it is about to be released).
+ */
 export async function waitSettled(stack: Stack, shop: string, expected: number, timeoutMs = 120_000) {
   return waitFor(`${expected} settled jobs`, async () => {
-    const jobs = await stack.db.client.syncJob.findMany({ where: { shop } });
-    const open = jobs.filter((j) => ["pending", "retrying", "running"].includes(j.status));
-    return jobs.length >= expected && open.length === 0 ? jobs : null;
+    const all = await stack.db.client.syncJob.findMany({ where: { shop } });
+    const invoices = all.filter((j) => j.kind === "invoice");
+    const booked = new Set(invoices.filter((j) => j.status === "succeeded" || j.status === "cancelled").map((j) => j.subjectId));
+    const open = all.filter((j) => ["pending", "retrying", "running"].includes(j.status) || (j.status === "waiting" && booked.has(j.orderId ?? "")));
+    return invoices.length >= expected && open.length === 0 ? invoices : null;
   }, timeoutMs, 250).catch((e) => { throw new Error(`${e.message}\n${stack.output().slice(-6000)}`); });
 }

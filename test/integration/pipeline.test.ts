@@ -29,7 +29,7 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
     expect(sent.deliveries.map((d) => d.status)).toEqual([200]);
     await waitSettled(stack, SHOP, 1);
 
-    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { shop: SHOP, subjectId: order.admin_graphql_api_id } });
+    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { shop: SHOP, kind: "invoice", subjectId: order.admin_graphql_api_id } });
     expect(job.status).toBe("succeeded");
     const [invoice, ...more] = await invoicesFor(order.admin_graphql_api_id);
     expect(more).toHaveLength(0);
@@ -61,7 +61,7 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
     await waitFor("the orders/updated echo of our write-back", () =>
       stack.db.client.webhookEvent.findFirst({ where: { shop: SHOP, topic: "orders/updated", subjectId: order.admin_graphql_api_id } }));
     await new Promise((r) => setTimeout(r, 500));
-    expect(await stack.db.client.syncJob.count({ where: { shop: SHOP, subjectId: order.admin_graphql_api_id } })).toBe(1);
+    expect(await stack.db.client.syncJob.count({ where: { shop: SHOP, kind: "invoice", subjectId: order.admin_graphql_api_id } })).toBe(1);
     expect(await invoicesFor(order.admin_graphql_api_id)).toHaveLength(1);
   });
 
@@ -73,7 +73,7 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
     await stack.sendWebhook(SHOP, "orders/updated", order);
     await waitSettled(stack, SHOP, 2);
     expect(await stack.db.client.webhookEvent.count({ where: { shop: SHOP, topic: "orders/paid", subjectId: order.admin_graphql_api_id } })).toBe(1);
-    expect(await stack.db.client.syncJob.count({ where: { shop: SHOP, subjectId: order.admin_graphql_api_id } })).toBe(1);
+    expect(await stack.db.client.syncJob.count({ where: { shop: SHOP, kind: "invoice", subjectId: order.admin_graphql_api_id } })).toBe(1);
     expect(await invoicesFor(order.admin_graphql_api_id)).toHaveLength(1);
   });
 
@@ -116,8 +116,8 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
     order.currency = "PLN";
     order.presentment_currency = "PLN";
     await stack.sendWebhook(SHOP, "orders/paid", order);
-    await waitFor("the job to need action", () => stack.db.client.syncJob.findFirst({ where: { shop: SHOP, subjectId: order.admin_graphql_api_id, status: "needs_action" } }));
-    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { subjectId: order.admin_graphql_api_id } });
+    await waitFor("the job to need action", () => stack.db.client.syncJob.findFirst({ where: { shop: SHOP, kind: "invoice", subjectId: order.admin_graphql_api_id, status: "needs_action" } }));
+    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { kind: "invoice", subjectId: order.admin_graphql_api_id } });
     expect(job.lastError).toMatch(/Fortnox 400 \(code \d+\): .*PLN/);
     expect(job.lastErrorCode).toMatch(/^\d+$/);
     expect(await invoicesFor(order.admin_graphql_api_id)).toHaveLength(0);
@@ -144,18 +144,18 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
     await postJson(`${stack.fortnoxSim!.url}/__sim/expire-tokens`, {});
     const order = withIdentity(fixtureOrder("simple-1001.json"), 7100000000004, 2004);
     await stack.sendWebhook(SHOP, "orders/paid", order);
-    await waitFor("the job to pause", () => stack.db.client.syncJob.findFirst({ where: { subjectId: order.admin_graphql_api_id, status: "paused" } }));
+    await waitFor("the job to pause", () => stack.db.client.syncJob.findFirst({ where: { kind: "invoice", subjectId: order.admin_graphql_api_id, status: "paused" } }));
     const connection = await stack.db.client.connection.findFirstOrThrow({ where: { shop: SHOP } });
     expect(connection.status).toBe("reauth_required");
     // While the connection waits for the merchant, new orders are kept, not failed.
     const next = withIdentity(fixtureOrder("simple-1001.json"), 7100000000005, 2005);
     await stack.sendWebhook(SHOP, "orders/paid", next);
-    expect((await stack.db.client.syncJob.findFirstOrThrow({ where: { subjectId: next.admin_graphql_api_id } })).status).toBe("paused");
+    expect((await stack.db.client.syncJob.findFirstOrThrow({ where: { kind: "invoice", subjectId: next.admin_graphql_api_id } })).status).toBe("paused");
 
     await stack.installAndConnect(SHOP);
-    await waitSettled(stack, SHOP, await stack.db.client.syncJob.count({ where: { shop: SHOP } }));
+    await waitSettled(stack, SHOP, await stack.db.client.syncJob.count({ where: { shop: SHOP, kind: "invoice" } }));
     for (const o of [order, next]) {
-      expect((await stack.db.client.syncJob.findFirstOrThrow({ where: { subjectId: o.admin_graphql_api_id } })).status).toBe("succeeded");
+      expect((await stack.db.client.syncJob.findFirstOrThrow({ where: { kind: "invoice", subjectId: o.admin_graphql_api_id } })).status).toBe("succeeded");
       expect(await invoicesFor(o.admin_graphql_api_id)).toHaveLength(1);
     }
   });
@@ -186,11 +186,11 @@ describe("the shop's lifecycle", () => {
     expect((await stack.sendWebhook(OTHER, "app/uninstalled", { id: 1, domain: OTHER })).deliveries[0].status).toBe(200);
     expect(await stack.db.client.session.count({ where: { shop: OTHER } })).toBe(0);
     expect((await stack.db.client.connection.findFirstOrThrow({ where: { shop: OTHER } })).status).toBe("paused");
-    expect(await stack.db.client.documentLink.count({ where: { shop: OTHER } })).toBe(1);
+    expect(await stack.db.client.documentLink.count({ where: { shop: OTHER, kind: "invoice" } })).toBe(1);
 
     const customerId = order.customer.id;
     await stack.sendWebhook(OTHER, "customers/redact", { shop_domain: OTHER, customer: { id: customerId, email: order.customer.email }, orders_to_redact: [order.id] });
-    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { shop: OTHER } });
+    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { shop: OTHER, kind: "invoice" } });
     expect(job.payload).not.toContain(order.customer.email);
     expect(await stack.db.client.entityMap.count({ where: { shop: OTHER, kind: "customer" } })).toBe(0);
 

@@ -54,7 +54,7 @@ describe("regimes through the pipeline", () => {
     const order = withIdentity(zeroRatedAbroad(fixtureOrder("simple-1001.json"), "FI", { name: "Oy Ilman Ab" }), 7600000000004, 9604);
     await stack.sendWebhook(SHOP, "orders/paid", order);
     await waitSettled(stack, SHOP, 4);
-    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { subjectId: order.admin_graphql_api_id } });
+    const job = await stack.db.client.syncJob.findFirstOrThrow({ where: { kind: "invoice", subjectId: order.admin_graphql_api_id } });
     expect(job.status).toBe("needs_action");
     expect(job.lastErrorCode).toBe("mapping:vat_number_missing");
     expect(job.lastError).toContain("VAT number");

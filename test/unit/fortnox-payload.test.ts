@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxTotal } from "~/connectors/fortnox/payload";
+import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxTotal } from "~/connectors/fortnox/payload";
 import type { AccountingDocument } from "~/domain/accounting";
 import { mapOrderToInvoice } from "~/domain/mapping";
 import { mappingSettingsSchema } from "~/domain/settings";
@@ -53,5 +53,24 @@ describe("the Fortnox payload", () => {
     }
     console.log(`[figures] 1000 generated orders (500 gross, 500 net): totals equal to the öre; ${rounding} needed a rounding row`);
     expect(rounding).toBeGreaterThan(0); // the net variants do exercise the rounding row
+  });
+});
+
+describe("what Fortnox refuses, made acceptable without losing the sale", () => {
+  it("turns a SKU with spaces and Swedish letters into an article number Fortnox takes, and refuses one too long to shorten safely", () => {
+    expect(fortnoxArticleNumber("KON-HD-L")).toBe("KON-HD-L");
+    expect(fortnoxArticleNumber("Kaffe mörk 500g")).toBe("Kaffe-mork-500g");
+    expect(fortnoxArticleNumber("ÅÄÖ/é+1")).toBe("AAO/e+1");
+    expect(() => fortnoxArticleNumber("X".repeat(51))).toThrow(/50 characters.*50 tecken/);
+    const body = fortnoxInvoiceBody(doc({ rows: [{ kind: "item", articleNumber: "Te grön", description: "Te", quantity: 1, unitPrice: 100, discount: 0, vatRate: 12, account: "3002" }], total: 112 }), "7");
+    expect(body.InvoiceRows[0].ArticleNumber).toBe("Te-gron");
+  });
+
+  it("cleans customer fields: control characters become spaces, an address Fortnox would refuse is left off", () => {
+    const body = fortnoxCustomerBody({
+      key: "k", type: "PRIVATE", name: "Anna\nLind", currency: "SEK", email: "anna@localhost", address1: "Storgatan 1\r\nLgh 1101", city: "  ",
+    });
+    expect(body).toEqual({ Name: "Anna Lind", Type: "PRIVATE", Address1: "Storgatan 1 Lgh 1101", Currency: "SEK" });
+    expect(fortnoxCustomerBody({ key: "k", type: "PRIVATE", name: "A", currency: "SEK", email: "a@example.se" }).Email).toBe("a@example.se");
   });
 });

@@ -1,41 +1,82 @@
 import { z } from "zod";
-import { jsonNumberToMinor } from "~/domain/money";
+import { jsonNumberToMinor, minorToJsonNumber } from "~/domain/money";
 import { truncate } from "~/domain/text";
 import { retryable } from "../errors";
 import type { AccountingConnector, ArticleSpec, RemoteDocument } from "../types";
 import { fortnoxRequest, type FortnoxHttpOptions } from "./http.server";
-import { fortnoxCustomerBody, fortnoxInvoiceBody } from "./payload";
+import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody } from "./payload";
 
 // Fortnox API v3 behind the AccountingConnector interface. Search is case-insensitive substring
 // matching, so every lookup used for de-duplication is re-checked for exact equality here.
 
 const amount = z.union([z.number(), z.string()]);
+const flag = z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || v === "true");
 const invoiceSummary = z.object({
   DocumentNumber: z.union([z.string(), z.number()]).transform(String),
   Total: amount,
   Currency: z.string().optional(),
-  Cancelled: z.union([z.boolean(), z.string()]).optional(),
+  CurrencyRate: amount.optional(),
+  Booked: flag,
+  Cancelled: flag,
+  Credit: flag,
+  CreditInvoiceReference: z.union([z.string(), z.number()]).nullish(),
   ExternalInvoiceReference1: z.string().nullish(),
+});
+const paymentShape = z.object({
+  Number: z.union([z.string(), z.number()]).transform(String),
+  InvoiceNumber: z.union([z.string(), z.number()]).transform(String),
+  AmountCurrency: amount.optional(),
+  Amount: amount,
+  ModeOfPayment: z.string().nullish(),
+  Booked: flag,
 });
 const listMeta = z.object({ "@TotalPages": z.coerce.number() }).partial();
 
-function asRemote(raw: unknown, what: string): RemoteDocument {
+function parseInvoice(raw: unknown, what: string) {
   const parsed = invoiceSummary.safeParse(raw);
   if (!parsed.success) throw retryable(`Fortnox answered ${what} with an unexpected invoice shape`, "bad_response");
-  const inv = parsed.data;
+  return parsed.data;
+}
+
+function asRemote(raw: unknown, what: string): RemoteDocument {
+  const inv = parseInvoice(raw, what);
+  const creditedBy = inv.CreditInvoiceReference ? String(inv.CreditInvoiceReference) : "0";
   return {
     id: inv.DocumentNumber,
     number: inv.DocumentNumber,
     total: jsonNumberToMinor(inv.Total),
     currency: inv.Currency ?? "SEK",
     reference: inv.ExternalInvoiceReference1 ?? "",
+    booked: inv.Booked,
+    cancelled: inv.Cancelled,
+    ...(creditedBy !== "0" ? { creditedBy } : {}),
   };
 }
 
+/** SEK for an amount in the invoice's currency, at the invoice's rate (per 1 unit), half away from zero. */
+function toSek(minor: number, rate: string): number {
+  const [whole, frac = ""] = rate.split(".");
+  const micro = BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, "0").slice(0, 6));
+  const scaled = BigInt(minor) * micro;
+  const half = scaled < 0n ? -500_000n : 500_000n;
+  return Number((scaled + half) / 1_000_000n);
+}
+
 const digits = (s: string) => s.replace(/\D/g, "");
-const isTrue = (v: unknown) => v === true || v === "true";
 
 export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector {
+  async function getDocument(id: string): Promise<RemoteDocument> {
+    const res = await fortnoxRequest(http, "GET", `/invoices/${encodeURIComponent(id)}`);
+    return asRemote(res.body?.Invoice, "an invoice read");
+  }
+
+  async function invoiceRate(id: string): Promise<string> {
+    const res = await fortnoxRequest(http, "GET", `/invoices/${encodeURIComponent(id)}`);
+    const rate = parseInvoice(res.body?.Invoice, "an invoice read").CurrencyRate;
+    if (rate === undefined) throw retryable("Fortnox returned a foreign-currency invoice without a rate", "bad_response");
+    return String(rate);
+  }
+
   async function searchCustomers(field: string, value: string): Promise<any[]> {
     const res = await fortnoxRequest(http, "GET", "/customers", { query: { [field]: value, limit: "500" } });
     return Array.isArray(res.body?.Customers) ? res.body.Customers : [];
@@ -49,7 +90,11 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       if (c.orgNumber) {
         match = (await searchCustomers("organisationnumber", c.orgNumber)).find((x) => digits(x.OrganisationNumber ?? "") === digits(c.orgNumber!));
       } else if (c.email) {
-        match = (await searchCustomers("email", c.email)).find((x) => String(x.Email ?? "").toLowerCase() === c.email);
+        // A Fortnox customer has one currency: the buyer's customer in another currency is another one.
+        for (const x of (await searchCustomers("email", c.email)).filter((x) => String(x.Email ?? "").toLowerCase() === c.email)) {
+          const full = await fortnoxRequest(http, "GET", `/customers/${encodeURIComponent(String(x.CustomerNumber))}`);
+          if ((full.body?.Customer?.Currency ?? "SEK") === c.currency) { match = x; break; }
+        }
       } else {
         match = (await searchCustomers("name", c.name)).find((x) => x.Name === c.name && !x.Email);
       }
@@ -63,19 +108,21 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       return String(number);
     },
 
-    async findArticle(number) {
+    async findArticle(sku) {
+      const number = fortnoxArticleNumber(sku);
       const res = await fortnoxRequest(http, "GET", `/articles/${encodeURIComponent(number)}`, { allow404: true });
       return res.status === 404 ? null : String(res.body?.Article?.ArticleNumber ?? number);
     },
 
     async createArticle(spec: ArticleSpec) {
+      const number = fortnoxArticleNumber(spec.number);
       const res = await fortnoxRequest(http, "POST", "/articles", {
-        body: { Article: { ArticleNumber: spec.number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK" } },
+        body: { Article: { ArticleNumber: number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK" } },
       });
-      return String(res.body?.Article?.ArticleNumber ?? spec.number);
+      return String(res.body?.Article?.ArticleNumber ?? number);
     },
 
-    async findDocuments(reference) {
+    async findDocuments(reference, kind) {
       const found: RemoteDocument[] = [];
       for (let page = 1, pages = 1; page <= pages; page++) {
         const res = await fortnoxRequest(http, "GET", "/invoices", {
@@ -83,7 +130,11 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
         });
         pages = listMeta.parse(res.body?.MetaInformation ?? {})["@TotalPages"] ?? 1;
         for (const raw of res.body?.Invoices ?? []) {
-          if (raw?.ExternalInvoiceReference1 === reference && !isTrue(raw?.Cancelled)) found.push(asRemote(raw, "a search"));
+          if (raw?.ExternalInvoiceReference1 !== reference) continue;
+          const doc = asRemote(raw, "a search");
+          // Fortnox's credit action copies the original's references onto the credit invoice.
+          const isCredit = parseInvoice(raw, "a search").Credit || doc.total < 0;
+          if (!doc.cancelled && isCredit === (kind === "credit")) found.push(doc);
         }
       }
       return found;
@@ -92,6 +143,65 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
     async createDocument(doc, customerNumber) {
       const res = await fortnoxRequest(http, "POST", "/invoices", { body: { Invoice: fortnoxInvoiceBody(doc, customerNumber) } });
       return asRemote(res.body?.Invoice, "the invoice create");
+    },
+
+    getDocument,
+
+    async bookkeep(id) {
+      await fortnoxRequest(http, "PUT", `/invoices/${encodeURIComponent(id)}/bookkeep`);
+    },
+
+    async cancelDocument(id) {
+      await fortnoxRequest(http, "PUT", `/invoices/${encodeURIComponent(id)}/cancel`);
+    },
+
+    async creditInFull(id) {
+      // Fortnox answers with the original invoice, which now points at its credit invoice.
+      const res = await fortnoxRequest(http, "PUT", `/invoices/${encodeURIComponent(id)}/credit`);
+      const original = asRemote(res.body?.Invoice, "the credit action");
+      if (!original.creditedBy) throw retryable("Fortnox credited an invoice but named no credit invoice", "bad_response");
+      return getDocument(original.creditedBy);
+    },
+
+    async findPayments(documentId) {
+      const res = await fortnoxRequest(http, "GET", "/invoicepayments", { query: { invoicenumber: documentId, limit: "500" } });
+      // The search matches as text (1 finds 10, 11, ...): keep exact matches, then read each in full
+      // for what the list leaves out (mode of payment, amount in the invoice's currency).
+      const listed = z.array(paymentShape).safeParse((res.body?.InvoicePayments ?? []).filter((p: any) => String(p?.InvoiceNumber) === documentId));
+      if (!listed.success) throw retryable("Fortnox answered a payment search with an unexpected shape", "bad_response");
+      const payments = [];
+      for (const p of listed.data) {
+        const full = await fortnoxRequest(http, "GET", `/invoicepayments/${encodeURIComponent(p.Number)}`);
+        const parsed = paymentShape.safeParse(full.body?.InvoicePayment);
+        if (!parsed.success) throw retryable("Fortnox answered with an unexpected payment shape", "bad_response");
+        payments.push({ id: parsed.data.Number, mode: parsed.data.ModeOfPayment ?? "", amount: jsonNumberToMinor(parsed.data.AmountCurrency ?? parsed.data.Amount), booked: parsed.data.Booked });
+      }
+      return payments;
+    },
+
+    async createPayment(document, payment) {
+      const foreign = document.currency !== "SEK";
+      let sek = payment.amount;
+      if (foreign) sek = payment.shopCurrency === "SEK" ? payment.amountShop : toSek(payment.amount, (await invoiceRate(document.id)));
+      const res = await fortnoxRequest(http, "POST", "/invoicepayments", {
+        body: {
+          InvoicePayment: {
+            InvoiceNumber: Number(document.number),
+            Amount: minorToJsonNumber(sek),
+            ...(foreign ? { AmountCurrency: minorToJsonNumber(payment.amount) } : {}),
+            PaymentDate: payment.date,
+            ModeOfPayment: payment.mode,
+            ModeOfPaymentAccount: Number(payment.account),
+          },
+        },
+      });
+      const parsed = paymentShape.safeParse(res.body?.InvoicePayment);
+      if (!parsed.success) throw retryable("Fortnox created a payment but answered with an unexpected shape", "bad_response");
+      return { id: parsed.data.Number, mode: payment.mode, amount: payment.amount, booked: parsed.data.Booked };
+    },
+
+    async bookkeepPayment(id) {
+      await fortnoxRequest(http, "PUT", `/invoicepayments/${encodeURIComponent(id)}/bookkeep`);
     },
   };
 }

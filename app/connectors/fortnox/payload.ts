@@ -1,3 +1,4 @@
+import { permanent } from "~/connectors/errors";
 import type { AccountingDocument, DocumentCustomer, DocumentRow } from "~/domain/accounting";
 import { minorToJsonNumber, sum } from "~/domain/money";
 import { truncate } from "~/domain/text";
@@ -15,22 +16,46 @@ const VAT_TYPE: Record<VatRegime, string> = {
   export: "EXPORT",
 };
 
+// Fortnox keeps free text to 1024 characters and takes no control characters (a line break
+// pasted into a Shopify address field, say): those become spaces.
+const CONTROL = /[\u0000-\u001f\u007f]+/g;
+const text = (value: string, max = 1024) => truncate(value.replace(CONTROL, " ").trim(), max);
+// The shape Fortnox accepts; an address it would refuse is left off rather than failing the sale.
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[A-Za-z]{2,}$/;
+
 export function fortnoxCustomerBody(c: DocumentCustomer) {
+  const field = (name: string, value: string | undefined) => (value && text(value) ? { [name]: text(value) } : {});
   return {
-    Name: truncate(c.name, 1024),
+    Name: text(c.name),
     Type: c.type,
     ...(c.regime ? { VATType: VAT_TYPE[c.regime] } : {}),
-    ...(c.vatNumber ? { VATNumber: c.vatNumber } : {}),
-    ...(c.email ? { Email: c.email } : {}),
-    ...(c.orgNumber ? { OrganisationNumber: c.orgNumber } : {}),
-    ...(c.phone ? { Phone1: c.phone } : {}),
-    ...(c.address1 ? { Address1: c.address1 } : {}),
-    ...(c.address2 ? { Address2: c.address2 } : {}),
-    ...(c.zip ? { ZipCode: c.zip } : {}),
-    ...(c.city ? { City: c.city } : {}),
+    ...field("VATNumber", c.vatNumber),
+    ...(c.email && EMAIL.test(c.email) ? { Email: c.email } : {}),
+    ...field("OrganisationNumber", c.orgNumber),
+    ...field("Phone1", c.phone),
+    ...field("Address1", c.address1),
+    ...field("Address2", c.address2),
+    ...field("ZipCode", c.zip),
+    ...field("City", c.city),
     ...(c.countryCode ? { CountryCode: c.countryCode } : {}),
     Currency: c.currency,
   };
+}
+
+const ARTICLE_NUMBER = /^[A-Za-z0-9\-+/._]+$/;
+
+/**
+ * A SKU as a Fortnox article number, which takes only A–Z, digits and - + / . _ and at most 50
+ * characters: letters lose their accents (Å → A, ö → o), spaces and other characters become "-".
+ * A SKU that is still too long cannot be shortened without risking another SKU's article.
+ */
+export function fortnoxArticleNumber(sku: string): string {
+  if (ARTICLE_NUMBER.test(sku) && sku.length <= 50) return sku;
+  const number = sku.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9\-+/._]+/g, "-");
+  if (number.length > 50) {
+    throw permanent(`The SKU "${sku}" is longer than the 50 characters Fortnox allows for an article number; shorten it in Shopify / SKU:n "${sku}" är längre än de 50 tecken Fortnox tillåter för ett artikelnummer; korta den i Shopify`, "sku_too_long");
+  }
+  return number;
 }
 
 const rowTotal = (r: Pick<DocumentRow, "unitPrice" | "quantity" | "discount">) => r.unitPrice * r.quantity - r.discount;
@@ -64,7 +89,7 @@ interface FortnoxInvoiceRow {
 
 export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: string) {
   const rows: FortnoxInvoiceRow[] = doc.rows.map((r) => ({
-    ArticleNumber: r.articleNumber,
+    ...(r.articleNumber ? { ArticleNumber: fortnoxArticleNumber(r.articleNumber) } : {}),
     Description: r.description,
     DeliveredQuantity: r.quantity,
     Price: minorToJsonNumber(r.unitPrice),
@@ -86,9 +111,13 @@ export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: stri
     CustomerNumber: customerNumber,
     InvoiceDate: doc.date,
     Currency: doc.currency,
+    // Shopify's own rate, so the books show what the buyer was charged; else Fortnox's rate.
+    ...(doc.currencyRate ? { CurrencyRate: Number(doc.currencyRate), CurrencyUnit: 1 } : {}),
     VATIncluded: doc.pricesIncludeVat,
     YourOrderNumber: truncate(doc.orderName, 30),
     ExternalInvoiceReference1: doc.reference,
+    // Fortnox's own link (InvoiceReference) is read-only and only set by its credit action.
+    ...(doc.creditOf ? { Remarks: `Kreditering av faktura ${doc.creditOf}` } : {}),
     ...(doc.regime === "eu_reverse_charge" ? { EUQuarterlyReport: true } : {}),
     InvoiceRows: rows,
   };

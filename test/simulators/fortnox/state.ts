@@ -213,7 +213,9 @@ export function seedTenant(tenantId: number, companyName: string, organizationNu
   ];
   const accounts: Account[] = [
     { Number: 1510, Description: "Kundfordringar" },
+    { Number: 1580, Description: "Fordringar för kontokort och kuponger" },
     { Number: 1930, Description: "Företagskonto / checkkonto / affärskonto" },
+    { Number: 2421, Description: "Ej inlösta presentkort" },
     { Number: 2611, Description: "Utgående moms på försäljning inom Sverige, 25 %" },
     { Number: 2621, Description: "Utgående moms på försäljning inom Sverige, 12 %" },
     { Number: 2631, Description: "Utgående moms på försäljning inom Sverige, 6 %" },
@@ -225,6 +227,7 @@ export function seedTenant(tenantId: number, companyName: string, organizationNu
     { Number: 3106, Description: "Försäljning varor till annat EU-land, momspliktig", vat: 25 },
     { Number: 3108, Description: "Försäljning varor till annat EU-land, momsfri", vat: 0 },
     { Number: 3740, Description: "Öres- och kronutjämning" },
+    { Number: 3990, Description: "Övriga ersättningar och intäkter", vat: 0 },
     { Number: 4000, Description: "Inköp av varor från Sverige" },
   ];
   return {
@@ -250,6 +253,7 @@ export function seedTenant(tenantId: number, companyName: string, organizationNu
     modesOfPayments: new Map([
       ["KO", { Code: "KO", Description: "Kortbetalning", AccountNumber: 1930 }],
       ["BG", { Code: "BG", Description: "Bankgiro", AccountNumber: 1930 }],
+      ["PK", { Code: "PK", Description: "Presentkort", AccountNumber: 2421 }],
     ]),
     customers: new Map(),
     articles: new Map(),

@@ -1,0 +1,130 @@
+import { db } from "~/db.server";
+import type { AccountingDocument } from "~/domain/accounting";
+import { mapCancellationCredit, mapRefundToCredit } from "~/domain/credit";
+import { fromMinor } from "~/domain/money";
+import { shopifyOrderSchema } from "~/domain/shopify-order";
+import { shopifyRefundSchema } from "~/domain/shopify-refund";
+import { permanent } from "~/connectors/errors";
+import type { AccountingConnector, CallCounter, RemoteDocument } from "~/connectors/types";
+import { withLock } from "~/lib/lock.server";
+import { redis } from "~/lib/redis.server";
+import { env } from "~/env.server";
+import {
+  bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, NeedsReview,
+  type BookedInvoice, type JobOutcome, type JobRow,
+} from "./context.server";
+
+// Refunds and cancellations → credits against the order's invoice.
+//   A refund of the whole invoice, the first credit against it: an unbooked invoice is cancelled;
+//   a booked one gets Fortnox's own credit (linked to the original, and allowed once per invoice).
+//   Anything else (partial, repeated refunds): a credit invoice of the refunded rows, referenced by
+//   the refund's id so a lost create is found again.
+//   A cancellation credits what the order's refunds have not (each refund has its own job); an
+//   order cancelled before its invoice was booked is not booked at all.
+
+const nothing = (why: string): JobOutcome => ({ documentType: "credit", documentNumber: null, outcome: why });
+
+async function recordCredit(job: JobRow, credit: RemoteDocument, doc: AccountingDocument | null) {
+  await db().$transaction([
+    db().documentLink.create({
+      data: { shop: job.shop, provider: job.provider, kind: "credit", shopifyId: job.subjectId, orderId: job.orderId, remoteId: credit.id,
+        remoteNumber: credit.number, total: fromMinor(credit.total), currency: credit.currency, document: doc ? JSON.stringify(doc) : null },
+    }),
+    db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
+  ]);
+}
+
+/** Books `doc` against `invoice`, exactly once, by the cheapest correct means. */
+async function bookCredit(job: JobRow, connector: AccountingConnector, invoice: BookedInvoice, doc: AccountingDocument, booked: boolean): Promise<JobOutcome> {
+  const earlierLinks = await db().documentLink.findMany({ where: { shop: job.shop, provider: job.provider, kind: "credit", orderId: job.orderId, NOT: { shopifyId: job.subjectId } } });
+  // A full refund of an unbooked invoice cancelled it (the credit record points at the invoice).
+  if (earlierLinks.some((l) => l.remoteId === invoice.remoteId)) return nothing(`invoice ${invoice.number} was cancelled: nothing left to credit`);
+  const earlier = earlierLinks.length;
+  if (doc.creditsAll && earlier === 0) {
+    const state = await connector.getDocument(invoice.remoteId);
+    if (state.cancelled) return nothing(`invoice ${invoice.number} is already cancelled`);
+    if (!state.booked) {
+      // Nothing was bookkept, so nothing needs reversing: the invoice is withdrawn.
+      await connector.cancelDocument(invoice.remoteId);
+      await recordCredit(job, { ...state, cancelled: true }, null);
+      return { documentType: "invoice", documentNumber: invoice.number, outcome: `cancelled invoice ${invoice.number}` };
+    }
+    const credit = state.creditedBy ? await connector.getDocument(state.creditedBy) : await connector.creditInFull(invoice.remoteId);
+    await recordCredit(job, credit, doc);
+    if (booked && !credit.booked) await connector.bookkeep(credit.id);
+    return { documentType: "credit", documentNumber: credit.number, outcome: `${state.creditedBy ? "adopted" : "created"} credit ${credit.number} of invoice ${invoice.number}` };
+  }
+
+  let credit: RemoteDocument | undefined;
+  let how = "created";
+  if (job.phase === "creating") {
+    const found = await connector.findDocuments(doc.reference, "credit");
+    if (found.length > 1) throw new NeedsReview(`${found.length} credit invoices carry reference ${doc.reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
+    if (found.length === 1) { credit = found[0]; how = "adopted"; }
+  }
+  if (!credit) {
+    await db().syncJob.update({ where: { id: job.id }, data: { phase: "creating" } });
+    if (!invoice.customerId) throw permanent(`invoice ${invoice.number} was booked without a recorded customer; credit it by hand`, "invoice_customer_missing");
+    credit = await connector.createDocument(doc, invoice.customerId);
+  }
+  await recordCredit(job, credit, doc);
+  if (credit.total !== doc.total) {
+    throw new NeedsReview(`credit invoice ${credit.number} totals ${fromMinor(credit.total)} but the refund totals ${fromMinor(doc.total)}`, credit.number);
+  }
+  if (booked && !credit.booked) await connector.bookkeep(credit.id);
+  return { documentType: "credit", documentNumber: credit.number, outcome: `${how} credit ${credit.number} of invoice ${invoice.number}` };
+}
+
+async function alreadyCredited(job: JobRow): Promise<JobOutcome | null> {
+  const link = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "credit", shopifyId: job.subjectId } });
+  return link ? { documentType: "credit", documentNumber: link.remoteNumber, outcome: `already credited (${link.remoteNumber})` } : null;
+}
+
+export async function runRefundJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
+  const done = await alreadyCredited(job);
+  if (done) return done;
+  if (await invoiceAbandoned(job)) return nothing("the order was cancelled before it was invoiced: nothing to credit");
+  const invoice = await bookedInvoice(job);
+  const settings = await jobSettings(job.shop);
+  const refund = shopifyRefundSchema.parse(JSON.parse(job.payload));
+  const mapped = mapRefundToCredit(refund, invoice.document, invoice.number);
+  if (!mapped.ok) throw mappingFailure(mapped.issues);
+  if (!mapped.document) return nothing("the refund returned no items and no money: nothing to credit");
+  const { connector } = await jobConnector(job, counter);
+  return bookCredit(job, connector, invoice, mapped.document, settings.bookkeeping === "booked");
+}
+
+/** An invoice job that has not reached the accounting system is stopped; one mid-create is waited for. */
+async function stopUnbookedInvoice(job: JobRow): Promise<boolean> {
+  const where = { shop: job.shop, provider: job.provider, kind: "invoice", subjectId: job.subjectId };
+  const invoiceJob = await db().syncJob.findFirst({ where });
+  if (!invoiceJob) return true;
+  const lockMs = env().SYNC_LOCK_MS;
+  return withLock(redis(), `lock:job:${invoiceJob.id}`, async () => {
+    const current = await db().syncJob.findUniqueOrThrow({ where: { id: invoiceJob.id } });
+    if (current.status === "cancelled") return true;
+    if (current.phase !== "new" || current.status === "succeeded") return false;
+    await db().syncJob.update({ where: { id: current.id }, data: { status: "cancelled", lastError: "the order was cancelled before it was booked", lastErrorCode: "order_cancelled", finishedAt: new Date() } });
+    return true;
+  }, { ttlMs: lockMs, waitMs: lockMs * 2 });
+}
+
+export async function runCancelJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
+  const done = await alreadyCredited(job);
+  if (done) return done;
+  const hasInvoice = await db().documentLink.count({ where: { shop: job.shop, provider: job.provider, kind: "invoice", shopifyId: job.subjectId } });
+  if (!hasInvoice) {
+    if (await stopUnbookedInvoice(job)) return nothing("the order was cancelled before it was invoiced: nothing booked");
+    // Its invoice job got further than "new": it is creating or has created the invoice.
+  }
+  const invoice = await bookedInvoice(job);
+  const settings = await jobSettings(job.shop);
+  const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
+  const refunds = ((order as { refunds?: unknown[] }).refunds ?? []).map((r) => shopifyRefundSchema.parse(r));
+  const date = (order.cancelled_at ?? order.updated_at ?? order.created_at).slice(0, 10);
+  const mapped = mapCancellationCredit(refunds, invoice.document, invoice.number, job.subjectId, date);
+  if (!mapped.ok) throw mappingFailure(mapped.issues);
+  if (!mapped.document) return nothing("the order's refunds already credit all of it");
+  const { connector } = await jobConnector(job, counter);
+  return bookCredit(job, connector, invoice, mapped.document, settings.bookkeeping === "booked");
+}

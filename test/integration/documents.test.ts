@@ -1,0 +1,193 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FORTNOX_TENANT } from "../helpers/orders";
+import { ROOT, waitFor } from "../helpers/services";
+import { postJson, startStack, waitSettled, type Stack } from "../helpers/stack";
+
+// Every golden scenario end to end: its orders/paid through the pipeline into the Fortnox
+// simulator, then its payments, refunds and cancellation. The simulator computes its own totals
+// from the rows Kontera sends; they must equal Shopify's to the öre, and each credit must equal
+// what its scenario worked out by hand.
+
+const SHOP = "documents-test.myshopify.com";
+const EUR_SHOP = "documents-eur-test.myshopify.com";
+let stack: Stack;
+
+interface Scenario {
+  file: string;
+  settings?: Record<string, unknown>;
+  order: any;
+  transactions?: any[];
+  expected: { ok: boolean; document?: { total: number; currency: string }; payments?: { mode: string; amount: number }[] };
+  refunds?: { refund: any; expected: { ok: boolean; document?: { total: number } | null } }[];
+  cancellation?: { expected: { ok: boolean; document?: { total: number } | null } };
+}
+
+const dir = path.join(ROOT, "test/fixtures/scenarios");
+const scenarios: Scenario[] = readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
+  .map((file) => ({ file, ...JSON.parse(readFileSync(path.join(dir, file), "utf8")) }));
+const shopOf = (s: Scenario) => (s.settings?.currency === "presentment" ? EUR_SHOP : SHOP);
+/** The order as it was when it was paid: before any cancellation or refund. */
+const asPaid = (order: any) => ({ ...order, cancelled_at: null, cancel_reason: null, refunds: [] });
+
+const sim = async (what: string): Promise<any[]> =>
+  Object.values(await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/${what}`)).json())[0] as any[];
+const toOre = (v: number | string) => Math.round(Number(v) * 100);
+/** Fortnox writes its flags as text ("true"/"false"). */
+const isCredit = (inv: any) => String(inv.Credit) === "true";
+const jobsOf = (shop: string, orderId: string) => stack.db.client.syncJob.findMany({ where: { shop, orderId } });
+
+/** Waits until the order's jobs of `kind` number `count` and are settled, and returns them. */
+async function settledJobs(shop: string, orderId: string, kind: string, count: number) {
+  return waitFor(`${count} settled ${kind} jobs of ${orderId}`, async () => {
+    const jobs = (await jobsOf(shop, orderId)).filter((j) => j.kind === kind);
+    return jobs.length >= count && jobs.every((j) => !["pending", "retrying", "running", "waiting"].includes(j.status)) ? jobs : null;
+  }, 120_000, 250);
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  await stack.installAndConnect(SHOP);
+  await stack.installAndConnect(EUR_SHOP);
+  await stack.db.client.shop.update({ where: { shop: EUR_SHOP }, data: { settings: JSON.stringify({ currency: "presentment" }) } });
+});
+afterAll(async () => { await stack?.stop(); });
+
+describe("golden scenarios through the pipeline into Fortnox", () => {
+  it("books every scenario's invoice with Fortnox's own total equal to Shopify's", async () => {
+    for (const s of scenarios) {
+      const shop = shopOf(s);
+      if (s.transactions) {
+        // The order and how it was paid are known to Shopify before the webhook arrives.
+        await postJson(`${stack.shopifySim.url}/__sim/orders`, { shop, order: asPaid(s.order) });
+        await postJson(`${stack.shopifySim.url}/__sim/transactions`, {
+          shop, orderId: s.order.admin_graphql_api_id,
+          transactions: s.transactions.map((t) => ({ kind: t.kind.toLowerCase(), status: t.status.toLowerCase(), gateway: t.gateway, amount: t.amountSet.shopMoney.amount, presentment_amount: t.amountSet.presentmentMoney.amount, processed_at: t.processedAt })),
+        });
+      }
+      await stack.sendWebhook(shop, "orders/paid", asPaid(s.order));
+    }
+    await waitSettled(stack, SHOP, scenarios.filter((s) => shopOf(s) === SHOP).length, 240_000);
+    await waitSettled(stack, EUR_SHOP, scenarios.filter((s) => shopOf(s) === EUR_SHOP).length, 240_000);
+
+    const invoices = await sim("invoices");
+    for (const s of scenarios) {
+      const [job] = await settledJobs(shopOf(s), s.order.admin_graphql_api_id, "invoice", 1);
+      if (!s.expected.ok) {
+        expect(job.status, s.file).toBe("needs_action");
+        expect(job.lastErrorCode, s.file).toMatch(/^mapping:/);
+        continue;
+      }
+      expect(`${job.status} ${job.lastError ?? ""}`.trim(), s.file).toBe("succeeded");
+      const booked = invoices.filter((i) => i.ExternalInvoiceReference1 === s.order.admin_graphql_api_id && !isCredit(i));
+      expect(booked, s.file).toHaveLength(1);
+      expect(toOre(booked[0].Total), s.file).toBe(s.expected.document!.total);
+      expect(booked[0].Currency, s.file).toBe(s.expected.document!.currency);
+      expect(String(booked[0].Booked), s.file).toBe("true");
+    }
+  }, 300_000);
+
+  it("registers each paid order's payments per gateway: the gift card against its debt, the card in the bank", async () => {
+    const invoices = await sim("invoices");
+    for (const s of scenarios.filter((x) => x.expected.ok)) {
+      const [payment] = await settledJobs(shopOf(s), s.order.admin_graphql_api_id, "payment", 1);
+      expect(`${payment.status} ${payment.lastError ?? ""}`.trim(), s.file).toBe("succeeded");
+      const invoice = invoices.find((i) => i.ExternalInvoiceReference1 === s.order.admin_graphql_api_id && !isCredit(i));
+      expect(toOre(invoice.Balance), `${s.file} is paid in full`).toBe(0);
+    }
+    const split = scenarios.find((s) => s.expected.payments)!;
+    const link = await stack.db.client.documentLink.findFirstOrThrow({ where: { shop: SHOP, kind: "payment", shopifyId: split.order.admin_graphql_api_id } });
+    expect(JSON.parse(link.document!).map((p: any) => [p.mode, p.amount])).toEqual(split.expected.payments!.map((p) => [p.mode, p.amount]));
+  });
+
+  it("credits refunds (partial, repeated, full, not tied to items) and cancellations exactly as worked out by hand", async () => {
+    const withCredits = scenarios.filter((s) => s.refunds || s.cancellation);
+    expect(withCredits.length).toBeGreaterThanOrEqual(5);
+    for (const s of withCredits) {
+      const shop = shopOf(s);
+      const orderId = s.order.admin_graphql_api_id;
+      for (const [i, step] of (s.refunds ?? []).entries()) {
+        await stack.sendWebhook(shop, "refunds/create", step.refund);
+        const jobs = await settledJobs(shop, orderId, "credit", i + 1);
+        const job = jobs.find((j) => j.subjectId === step.refund.admin_graphql_api_id)!;
+        if (!step.expected.ok) {
+          expect(job.status, s.file).toBe("needs_action");
+          expect(job.lastError, s.file).toMatch(/ \/ /); // English / Swedish
+          continue;
+        }
+        expect(`${job.status} ${job.lastError ?? ""}`.trim(), s.file).toBe("succeeded");
+        const link = await stack.db.client.documentLink.findFirstOrThrow({ where: { shop, kind: "credit", shopifyId: step.refund.admin_graphql_api_id } });
+        const credit = (await sim("invoices")).find((inv) => String(inv.DocumentNumber) === link.remoteId);
+        expect(toOre(credit.Total), s.file).toBe(step.expected.document!.total);
+      }
+      if (s.cancellation) {
+        for (const r of s.order.refunds ?? []) if (!(s.refunds ?? []).some((x) => x.refund.id === r.id)) await stack.sendWebhook(shop, "refunds/create", r);
+        await stack.sendWebhook(shop, "orders/cancelled", s.order);
+        const [job] = await settledJobs(shop, orderId, "cancel", 1);
+        expect(`${job.status} ${job.lastError ?? ""}`.trim(), s.file).toBe("succeeded");
+        const link = await stack.db.client.documentLink.findFirstOrThrow({ where: { shop, kind: "credit", shopifyId: orderId } });
+        const credit = (await sim("invoices")).find((inv) => String(inv.DocumentNumber) === link.remoteId);
+        expect(toOre(credit.Total), s.file).toBe(s.cancellation.expected.document!.total);
+      }
+      // Whatever was credited, the invoice and its credits never exceed the sale.
+      const all = (await sim("invoices")).filter((inv) => inv.YourOrderNumber === s.order.name);
+      const net = all.filter((inv) => String(inv.Cancelled) !== "true").reduce((a, inv) => a + toOre(inv.Total), 0);
+      expect(net, s.file).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it("uses Fortnox's own credit for a full refund of a booked invoice, linked to the original", async () => {
+    const full = scenarios.find((s) => s.refunds?.some((r) => (r.expected.document as any)?.creditsAll))!;
+    const invoices = await sim("invoices");
+    const original = invoices.find((i) => i.ExternalInvoiceReference1 === full.order.admin_graphql_api_id && !isCredit(i));
+    expect(String(original.CreditInvoiceReference)).not.toBe("0");
+    const credit = invoices.find((i) => String(i.DocumentNumber) === String(original.CreditInvoiceReference));
+    expect(isCredit(credit)).toBe(true);
+    expect(String(credit.InvoiceReference)).toBe(String(original.DocumentNumber));
+    expect(toOre(credit.Total)).toBe(-toOre(original.Total));
+  });
+});
+
+describe("order lifecycle", () => {
+  it("cancels an order before it is booked: no invoice, and a refund waiting for it ends with nothing to credit", async () => {
+    const s = scenarios.find((x) => x.file.startsWith("21"))!;
+    await stack.db.client.shop.update({ where: { shop: SHOP }, data: { invoiceTrigger: "fulfilled" } });
+    try {
+      const order = { ...structuredClone(s.order), id: 7700000000001, admin_graphql_api_id: "gid://shopify/Order/7700000000001", name: "#7701" };
+      const refund = { ...structuredClone(s.refunds![0].refund), id: 7700000001, admin_graphql_api_id: "gid://shopify/Refund/7700000001", order_id: order.id };
+      await stack.sendWebhook(SHOP, "orders/paid", order); // not invoiced yet: the trigger is fulfilment
+      await stack.sendWebhook(SHOP, "refunds/create", refund);
+      await waitFor("the refund to wait for its invoice", async () => (await jobsOf(SHOP, order.admin_graphql_api_id)).find((j) => j.kind === "credit" && j.status === "waiting"), 60_000, 250);
+      await stack.sendWebhook(SHOP, "orders/cancelled", { ...order, cancelled_at: "2026-04-21T09:00:00+02:00" });
+      const [cancel] = await settledJobs(SHOP, order.admin_graphql_api_id, "cancel", 1);
+      expect(cancel.status).toBe("succeeded");
+      const [credit] = await settledJobs(SHOP, order.admin_graphql_api_id, "credit", 1);
+      expect(credit.status).toBe("succeeded");
+      expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id)).toHaveLength(0);
+    } finally {
+      await stack.db.client.shop.update({ where: { shop: SHOP }, data: { invoiceTrigger: "paid" } });
+    }
+  });
+
+  it("leaves draft invoices unbooked and unpaid, and withdraws one that is refunded in full", async () => {
+    const s = scenarios.find((x) => x.file.startsWith("23"))!;
+    await stack.db.client.shop.update({ where: { shop: SHOP }, data: { settings: JSON.stringify({ bookkeeping: "draft" }) } });
+    try {
+      const order = { ...structuredClone(s.order), id: 7700000000002, admin_graphql_api_id: "gid://shopify/Order/7700000000002", name: "#7702" };
+      const refund = { ...structuredClone(s.refunds![0].refund), id: 7700000002, admin_graphql_api_id: "gid://shopify/Refund/7700000002", order_id: order.id };
+      await stack.sendWebhook(SHOP, "orders/paid", order);
+      await settledJobs(SHOP, order.admin_graphql_api_id, "invoice", 1);
+      expect((await jobsOf(SHOP, order.admin_graphql_api_id)).map((j) => j.kind)).toEqual(["invoice"]); // no payment job for drafts
+      let invoice = (await sim("invoices")).find((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id);
+      expect(String(invoice.Booked)).toBe("false");
+      await stack.sendWebhook(SHOP, "refunds/create", refund);
+      const [credit] = await settledJobs(SHOP, order.admin_graphql_api_id, "credit", 1);
+      expect(credit.status).toBe("succeeded");
+      invoice = (await sim("invoices")).find((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id);
+      expect(String(invoice.Cancelled)).toBe("true");
+    } finally {
+      await stack.db.client.shop.update({ where: { shop: SHOP }, data: { settings: null } });
+    }
+  });
+});
