@@ -98,7 +98,9 @@ async function main() {
     const refs = jobs.map((j) => j.subjectId);
     const counts = await countDocuments(stack, refs);
     const attempts = await stack.db.client.syncAttempt.aggregate({ _sum: { apiCalls: true }, where: { job: { shop: SHOP } } });
-    const byStatus = (s: string) => jobs.filter((j) => j.status === s);
+    // Every job of the demo shop, not only the invoices: a payment that failed is a failure too.
+    const all = await stack.db.client.syncJob.findMany({ where: { shop: SHOP } });
+    const byStatus = (s: string) => all.filter((j) => j.status === s);
     const summary = {
       orders: orders.length,
       webhooksRejected: rejected.length,
@@ -107,10 +109,11 @@ async function main() {
       failed: byStatus("failed").length,
       needsAction: byStatus("needs_action").length,
       needsReview: byStatus("needs_review").length,
+      paymentsRegistered: all.filter((j) => j.kind === "payment" && j.status === "succeeded").length,
       apiCallsPerOrder: jobs.length ? Number(((attempts._sum.apiCalls ?? 0) / jobs.length).toFixed(2)) : 0,
       elapsedMs,
       adminUrl: `${stack.shopifySim.url}/store/${SHOP.replace(".myshopify.com", "")}/apps/kontera`,
-      failures: [...jobs.filter((j) => j.status !== "succeeded").map((j) => ({ order: j.subjectName, status: j.status, reason: j.lastError })),
+      failures: [...all.filter((j) => j.status !== "succeeded").map((j) => ({ order: j.subjectName, kind: j.kind, status: j.status, reason: j.lastError })),
         ...rejected.map((r) => ({ order: r, status: "rejected", reason: "the app refused the webhook" }))],
     };
 
@@ -119,6 +122,7 @@ async function main() {
       console.log(`  orders sent          ${summary.orders}`);
       console.log(`  invoices in Fortnox  ${summary.documents}`);
       console.log(`  duplicates           ${summary.duplicates}`);
+      console.log(`  payments registered  ${summary.paymentsRegistered}`);
       console.log(`  failed               ${summary.failed}`);
       console.log(`  needs action         ${summary.needsAction}`);
       console.log(`  needs review         ${summary.needsReview}`);
