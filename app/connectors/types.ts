@@ -19,6 +19,16 @@ export interface RemoteDocument {
   creditedBy?: string;
 }
 
+/** A sales order in the accounting system, invoiced later (on fulfilment). */
+export interface RemoteOrder {
+  id: string;
+  number: string;
+  total: number;
+  cancelled: boolean;
+  /** The invoice the order became, once it is invoiced. */
+  invoiceId?: string;
+}
+
 export interface RemotePayment {
   id: string;
   mode: string;
@@ -50,6 +60,13 @@ export interface AccountingConnector {
   cancelDocument(id: string): Promise<void>;
   /** The target's own full credit of a booked document; returns the credit. */
   creditInFull(id: string): Promise<RemoteDocument>;
+  /** Live orders that carry exactly this reference. */
+  findOrders(reference: string): Promise<RemoteOrder[]>;
+  createOrder(doc: AccountingDocument, customerId: string): Promise<RemoteOrder>;
+  getOrder(id: string): Promise<RemoteOrder>;
+  /** Turns the order into its invoice (once; the target refuses a second time) and returns the invoice. */
+  invoiceOrder(id: string, doc: AccountingDocument): Promise<RemoteDocument>;
+  cancelOrder(id: string): Promise<void>;
   findPayments(documentId: string): Promise<RemotePayment[]>;
   createPayment(document: Pick<RemoteDocument, "id" | "number" | "currency">, payment: PlannedPayment): Promise<RemotePayment>;
   bookkeepPayment(id: string): Promise<void>;

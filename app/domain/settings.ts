@@ -60,6 +60,8 @@ export const mappingSettingsSchema = z.object({
     .default(DEFAULT_ACCOUNTS),
   /** shop: book the shop's currency; presentment: the currency the buyer paid in, at Shopify's rate. */
   currency: z.enum(["shop", "presentment"]).default("shop"),
+  /** invoice: invoice at the trigger. order: a Fortnox order at the trigger, its invoice on fulfilment. */
+  document: z.enum(["invoice", "order"]).default("invoice"),
   /** booked: invoices are bookkept at once and payments registered; draft: left for the accountant. */
   bookkeeping: z.enum(["booked", "draft"]).default("booked"),
   /** Per Shopify gateway name; gateways not listed use paymentModeDefault. */

@@ -40,7 +40,7 @@ export class PayloadError extends Error {}
 
 interface PlannedJob {
   provider: string;
-  kind: "invoice" | "payment" | "credit" | "cancel";
+  kind: "order" | "invoice" | "payment" | "credit" | "cancel";
   subjectId: string;
   orderId: string;
   subjectName: string;
@@ -85,7 +85,12 @@ async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; s
     return { subjectId, specs: settings.flows.cancellations && !order.test ? [{ ...base, kind: "cancel" }] : [] };
   }
   const specs: JobSpec[] = [];
-  if (impliesInvoice(hook.topic, order, (shop?.invoiceTrigger ?? "paid") as InvoiceTrigger)) specs.push({ ...base, kind: "invoice" });
+  const trigger = (shop?.invoiceTrigger ?? "paid") as InvoiceTrigger;
+  if (settings.document === "order") {
+    // The Fortnox order at the shop's trigger; its invoice when Shopify has fulfilled the order.
+    if (impliesInvoice(hook.topic, order, trigger)) specs.push({ ...base, kind: "order" });
+    if (impliesInvoice(hook.topic, order, "fulfilled")) specs.push({ ...base, kind: "order" }, { ...base, kind: "invoice" });
+  } else if (impliesInvoice(hook.topic, order, trigger)) specs.push({ ...base, kind: "invoice" });
   if (settings.flows.payments && settings.bookkeeping === "booked" && !order.cancelled_at && !order.test && isPaid(hook.topic, order)) {
     specs.push({ ...base, kind: "payment" });
   }

@@ -10,7 +10,7 @@ import { enqueue } from "~/queue/queues.server";
 import { writeBack, type WriteBackStatus } from "~/shopify/write-back.server";
 import { invoiceState, NeedsReview, WaitingForInvoice, type JobOutcome, type JobRow } from "./jobs/context.server";
 import { runCancelJob, runRefundJob } from "./jobs/credit.server";
-import { runInvoiceJob } from "./jobs/invoice.server";
+import { runInvoiceJob, runOrderJob } from "./jobs/invoice.server";
 import { runPaymentJob } from "./jobs/payment.server";
 
 // Runs one SyncJob of any kind under its lock: records the attempt, runs the kind's handler,
@@ -20,6 +20,7 @@ import { runPaymentJob } from "./jobs/payment.server";
 const SETTLED = ["succeeded", "needs_action", "needs_review", "failed", "paused", "cancelled"];
 
 const HANDLERS: Record<string, (job: JobRow, counter: CallCounter) => Promise<JobOutcome>> = {
+  order: runOrderJob,
   invoice: runInvoiceJob,
   credit: runRefundJob,
   cancel: runCancelJob,
@@ -33,7 +34,7 @@ export interface RunOptions {
 
 export type RunResult = "settled" | "retry" | "skipped";
 
-/** An order's invoice is booked (or will never be): what waited for it goes now. */
+/** An order's document is booked (or will never be): what waited for it goes now. */
 async function releaseWaiting(job: { shop: string; provider: string; subjectId: string }) {
   const waiting = await db().syncJob.findMany({ where: { shop: job.shop, provider: job.provider, orderId: job.subjectId, status: "waiting" }, select: { id: true } });
   if (!waiting.length) return;
@@ -91,7 +92,8 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         await db().syncJob.update({ where: { id: job.id }, data: { status: "succeeded", phase: "written_back", lastError: null, lastErrorCode: null, finishedAt: new Date() } });
         await finish("succeeded", { outcome });
         log.info("job succeeded", { kind: job.kind, outcome, apiCalls: counter.calls });
-        if (job.kind === "invoice" || job.kind === "cancel") await releaseWaiting(job);
+        // What waited on this order's documents can go (an invoice waits for its Fortnox order).
+        if (job.kind !== "payment" && job.kind !== "credit") await releaseWaiting({ ...job, subjectId: job.orderId ?? job.subjectId });
         return "settled";
       } catch (e) {
         if (e instanceof WaitingForInvoice) {

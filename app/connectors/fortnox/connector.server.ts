@@ -2,9 +2,9 @@ import { z } from "zod";
 import { jsonNumberToMinor, minorToJsonNumber } from "~/domain/money";
 import { truncate } from "~/domain/text";
 import { retryable } from "../errors";
-import type { AccountingConnector, ArticleSpec, RemoteDocument } from "../types";
+import type { AccountingConnector, ArticleSpec, RemoteDocument, RemoteOrder } from "../types";
 import { fortnoxRequest, type FortnoxHttpOptions } from "./http.server";
-import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody } from "./payload";
+import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxOrderBody } from "./payload";
 
 // Fortnox API v3 behind the AccountingConnector interface. Search is case-insensitive substring
 // matching, so every lookup used for de-duplication is re-checked for exact equality here.
@@ -22,6 +22,22 @@ const invoiceSummary = z.object({
   CreditInvoiceReference: z.union([z.string(), z.number()]).nullish(),
   ExternalInvoiceReference1: z.string().nullish(),
 });
+const orderShape = z.object({
+  DocumentNumber: z.union([z.string(), z.number()]).transform(String),
+  Total: amount,
+  Cancelled: flag,
+  InvoiceReference: z.union([z.string(), z.number()]).nullish(),
+  ExternalInvoiceReference1: z.string().nullish(),
+});
+
+function asOrder(raw: unknown, what: string): RemoteOrder {
+  const parsed = orderShape.safeParse(raw);
+  if (!parsed.success) throw retryable(`Fortnox answered ${what} with an unexpected order shape`, "bad_response");
+  const o = parsed.data;
+  const invoiceId = o.InvoiceReference ? String(o.InvoiceReference) : "0";
+  return { id: o.DocumentNumber, number: o.DocumentNumber, total: jsonNumberToMinor(o.Total), cancelled: o.Cancelled, ...(invoiceId !== "0" ? { invoiceId } : {}) };
+}
+
 const paymentShape = z.object({
   Number: z.union([z.string(), z.number()]).transform(String),
   InvoiceNumber: z.union([z.string(), z.number()]).transform(String),
@@ -161,6 +177,46 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       const original = asRemote(res.body?.Invoice, "the credit action");
       if (!original.creditedBy) throw retryable("Fortnox credited an invoice but named no credit invoice", "bad_response");
       return getDocument(original.creditedBy);
+    },
+
+    async findOrders(reference) {
+      const found: RemoteOrder[] = [];
+      for (let page = 1, pages = 1; page <= pages; page++) {
+        const res = await fortnoxRequest(http, "GET", "/orders", { query: { externalinvoicereference1: reference, limit: "500", page: String(page) } });
+        pages = listMeta.parse(res.body?.MetaInformation ?? {})["@TotalPages"] ?? 1;
+        for (const raw of res.body?.Orders ?? []) {
+          if (raw?.ExternalInvoiceReference1 !== reference) continue;
+          const order = asOrder(raw, "an order search");
+          if (!order.cancelled) found.push(order);
+        }
+      }
+      return found;
+    },
+
+    async createOrder(doc, customerNumber) {
+      const res = await fortnoxRequest(http, "POST", "/orders", { body: { Order: fortnoxOrderBody(doc, customerNumber) } });
+      return asOrder(res.body?.Order, "the order create");
+    },
+
+    async getOrder(id) {
+      const res = await fortnoxRequest(http, "GET", `/orders/${encodeURIComponent(id)}`);
+      return asOrder(res.body?.Order, "an order read");
+    },
+
+    async invoiceOrder(id, doc) {
+      // Fortnox answers with the order, which now names its invoice.
+      const res = await fortnoxRequest(http, "PUT", `/orders/${encodeURIComponent(id)}/createinvoice`);
+      const order = asOrder(res.body?.Order, "the order's invoicing");
+      if (!order.invoiceId) throw retryable("Fortnox invoiced an order but named no invoice", "bad_response");
+      if (doc.regime === "eu_reverse_charge") {
+        // Orders carry no EU sales list flag; the invoice must.
+        await fortnoxRequest(http, "PUT", `/invoices/${encodeURIComponent(order.invoiceId)}`, { body: { Invoice: { EUQuarterlyReport: true } } });
+      }
+      return getDocument(order.invoiceId);
+    },
+
+    async cancelOrder(id) {
+      await fortnoxRequest(http, "PUT", `/orders/${encodeURIComponent(id)}/cancel`);
     },
 
     async findPayments(documentId) {

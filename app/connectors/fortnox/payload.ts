@@ -87,7 +87,8 @@ interface FortnoxInvoiceRow {
   DiscountType?: "AMOUNT";
 }
 
-export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: string) {
+/** The document's rows as Fortnox rows, plus the rounding row that makes Fortnox's total Shopify's. */
+function fortnoxRows(doc: AccountingDocument): FortnoxInvoiceRow[] {
   const rows: FortnoxInvoiceRow[] = doc.rows.map((r) => ({
     ...(r.articleNumber ? { ArticleNumber: fortnoxArticleNumber(r.articleNumber) } : {}),
     Description: r.description,
@@ -107,18 +108,41 @@ export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: stri
       AccountNumber: doc.roundingAccount,
     });
   }
+  return rows;
+}
+
+function fortnoxHeader(doc: AccountingDocument, customerNumber: string) {
   return {
     CustomerNumber: customerNumber,
-    InvoiceDate: doc.date,
     Currency: doc.currency,
     // Shopify's own rate, so the books show what the buyer was charged; else Fortnox's rate.
     ...(doc.currencyRate ? { CurrencyRate: Number(doc.currencyRate), CurrencyUnit: 1 } : {}),
     VATIncluded: doc.pricesIncludeVat,
     YourOrderNumber: truncate(doc.orderName, 30),
     ExternalInvoiceReference1: doc.reference,
+  };
+}
+
+export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: string) {
+  const { CustomerNumber, ...header } = fortnoxHeader(doc, customerNumber);
+  return {
+    CustomerNumber,
+    InvoiceDate: doc.date,
+    ...header,
     // Fortnox's own link (InvoiceReference) is read-only and only set by its credit action.
     ...(doc.creditOf ? { Remarks: `Kreditering av faktura ${doc.creditOf}` } : {}),
     ...(doc.regime === "eu_reverse_charge" ? { EUQuarterlyReport: true } : {}),
-    InvoiceRows: rows,
+    InvoiceRows: fortnoxRows(doc),
+  };
+}
+
+/** A Fortnox order: the same rows, everything ordered delivered (its invoice takes delivered quantities). */
+export function fortnoxOrderBody(doc: AccountingDocument, customerNumber: string) {
+  const { CustomerNumber, ...header } = fortnoxHeader(doc, customerNumber);
+  return {
+    CustomerNumber,
+    OrderDate: doc.date,
+    ...header,
+    OrderRows: fortnoxRows(doc).map((r) => ({ ...r, OrderedQuantity: r.DeliveredQuantity })),
   };
 }

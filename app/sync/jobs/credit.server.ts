@@ -94,29 +94,47 @@ export async function runRefundJob(job: JobRow, counter: CallCounter): Promise<J
   return bookCredit(job, connector, invoice, mapped.document, settings.bookkeeping === "booked");
 }
 
-/** An invoice job that has not reached the accounting system is stopped; one mid-create is waited for. */
-async function stopUnbookedInvoice(job: JobRow): Promise<boolean> {
-  const where = { shop: job.shop, provider: job.provider, kind: "invoice", subjectId: job.subjectId };
-  const invoiceJob = await db().syncJob.findFirst({ where });
-  if (!invoiceJob) return true;
+/** A job of the order's that has not reached the accounting system is stopped; one mid-create is waited for. */
+async function stopUnsent(job: JobRow, kind: "invoice" | "order"): Promise<boolean> {
+  const other = await db().syncJob.findFirst({ where: { shop: job.shop, provider: job.provider, kind, subjectId: job.subjectId } });
+  if (!other) return true;
   const lockMs = env().SYNC_LOCK_MS;
-  return withLock(redis(), `lock:job:${invoiceJob.id}`, async () => {
-    const current = await db().syncJob.findUniqueOrThrow({ where: { id: invoiceJob.id } });
+  return withLock(redis(), `lock:job:${other.id}`, async () => {
+    const current = await db().syncJob.findUniqueOrThrow({ where: { id: other.id } });
     if (current.status === "cancelled") return true;
-    if (current.phase !== "new" || current.status === "succeeded") return false;
+    // A Fortnox order that exists is withdrawn below; an invoice that exists is credited.
+    if (current.status === "succeeded") return kind === "order";
+    if (current.phase !== "new") return false;
     await db().syncJob.update({ where: { id: current.id }, data: { status: "cancelled", lastError: "the order was cancelled before it was booked", lastErrorCode: "order_cancelled", finishedAt: new Date() } });
     return true;
   }, { ttlMs: lockMs, waitMs: lockMs * 2 });
+}
+
+/** Cancelled before it was invoiced: nothing was booked, but a Fortnox order (document mode "order") is withdrawn. */
+async function withdrawOrder(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
+  const link = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "order", shopifyId: job.subjectId } });
+  if (!link) return nothing("the order was cancelled before it was invoiced: nothing booked");
+  const { connector } = await jobConnector(job, counter);
+  const order = await connector.getOrder(link.remoteId);
+  if (order.invoiceId) {
+    throw permanent(`order ${link.remoteNumber} was invoiced in Fortnox outside Kontera (invoice ${order.invoiceId}); credit it there / order ${link.remoteNumber} fakturerades i Fortnox utanför Kontera (faktura ${order.invoiceId}); kreditera den där`, "order_invoiced_elsewhere");
+  }
+  if (!order.cancelled) await connector.cancelOrder(link.remoteId);
+  await db().$transaction([
+    db().documentLink.create({
+      data: { shop: job.shop, provider: job.provider, kind: "credit", shopifyId: job.subjectId, orderId: job.orderId, remoteId: `order:${link.remoteId}`, remoteNumber: link.remoteNumber },
+    }),
+    db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
+  ]);
+  return { documentType: "order", documentNumber: link.remoteNumber, outcome: `cancelled order ${link.remoteNumber}` };
 }
 
 export async function runCancelJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
   const done = await alreadyCredited(job);
   if (done) return done;
   const hasInvoice = await db().documentLink.count({ where: { shop: job.shop, provider: job.provider, kind: "invoice", shopifyId: job.subjectId } });
-  if (!hasInvoice) {
-    if (await stopUnbookedInvoice(job)) return nothing("the order was cancelled before it was invoiced: nothing booked");
-    // Its invoice job got further than "new": it is creating or has created the invoice.
-  }
+  // Jobs that got further than "new" are creating or have created their document: wait for it.
+  if (!hasInvoice && (await stopUnsent(job, "invoice")) && (await stopUnsent(job, "order"))) return withdrawOrder(job, counter);
   const invoice = await bookedInvoice(job);
   const settings = await jobSettings(job.shop);
   const order = shopifyOrderSchema.parse(JSON.parse(job.payload));

@@ -1,16 +1,18 @@
 import { db } from "~/db.server";
-import type { DocumentRow } from "~/domain/accounting";
+import type { AccountingDocument, DocumentRow } from "~/domain/accounting";
+import type { MappingSettings } from "~/domain/settings";
 import { mapOrderToInvoice } from "~/domain/mapping";
 import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
-import type { ArticleSpec, CallCounter, RemoteDocument } from "~/connectors/types";
-import { ensureEntity } from "../entities.server";
-import { jobConnector, jobSettings, mappingFailure, NeedsReview, type JobOutcome, type JobRow } from "./context.server";
+import type { AccountingConnector, ArticleSpec, CallCounter, RemoteDocument, RemoteOrder } from "~/connectors/types";
+import { ensureEntity, type EntityScope } from "../entities.server";
+import { jobConnector, jobSettings, mappingFailure, NeedsReview, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
 
 // Order → invoice, exactly once: mapping → customer and articles → the invoice (searching for it
 // first when an earlier attempt may have created it) → DocumentLink → bookkeeping if the shop
 // books its invoices. Each step's result is committed before the next, so a run that dies
-// anywhere is resumed by the next one without a second invoice.
+// anywhere is resumed by the next one without a second invoice. In document mode "order" the
+// first half makes a Fortnox order, and the invoice is Fortnox's conversion of it on fulfilment.
 
 type ArticleRow = DocumentRow & { articleNumber: string };
 
@@ -18,6 +20,67 @@ export function articleSpec(row: ArticleRow, defaultArticle: string): ArticleSpe
   if (row.kind === "shipping") return { number: row.articleNumber, description: "Frakt", service: true };
   if (row.articleNumber === defaultArticle) return { number: row.articleNumber, description: "Shopify-försäljning", service: true };
   return { number: row.articleNumber, description: row.description, service: false };
+}
+
+/** The order as a document, with its customer and articles present in the accounting system. */
+async function prepareDocument(job: JobRow, settings: MappingSettings, connector: AccountingConnector, scope: EntityScope) {
+  const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
+  const mapped = mapOrderToInvoice(order, settings);
+  if (!mapped.ok) throw mappingFailure(mapped.issues);
+  const doc = mapped.document;
+  const customerNumber = await ensureEntity(scope, "customer", doc.customer.key,
+    () => connector.findCustomer(doc.customer), () => connector.createCustomer(doc.customer));
+  const articles = new Map(doc.rows.filter((r): r is ArticleRow => !!r.articleNumber)
+    .map((r) => [r.articleNumber, articleSpec(r, settings.defaultArticleNumber)]));
+  for (const spec of articles.values()) {
+    await ensureEntity(scope, "article", spec.number, () => connector.findArticle(spec.number), () => connector.createArticle(spec));
+  }
+  return { doc, customerNumber };
+}
+
+/** Records the step's phase, so a later attempt knows a create may have landed. */
+const creating = (job: JobRow) => db().syncJob.update({ where: { id: job.id }, data: { phase: "creating" } });
+
+/** Document mode "order": the Fortnox order, created at the shop's trigger; invoiced on fulfilment. */
+export async function runOrderJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
+  const existing = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "order", shopifyId: job.subjectId } });
+  if (existing) return { documentType: "order", documentNumber: existing.remoteNumber, outcome: `already ordered (${existing.remoteNumber})` };
+  const settings = await jobSettings(job.shop);
+  const { connector, scope } = await jobConnector(job, counter);
+  const { doc, customerNumber } = await prepareDocument(job, settings, connector, scope);
+  let remote: RemoteOrder | undefined;
+  let how = "created";
+  if (job.phase === "creating") {
+    const found = await connector.findOrders(doc.reference);
+    if (found.length > 1) throw new NeedsReview(`${found.length} orders carry reference ${doc.reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
+    if (found.length === 1) { remote = found[0]; how = "adopted"; }
+  }
+  if (!remote) {
+    await creating(job);
+    remote = await connector.createOrder(doc, customerNumber);
+  }
+  await db().$transaction([
+    db().documentLink.create({
+      data: { shop: job.shop, provider: job.provider, kind: "order", shopifyId: doc.reference, orderId: doc.reference, remoteId: remote.id,
+        remoteNumber: remote.number, customerId: customerNumber, total: fromMinor(remote.total), currency: doc.currency, document: JSON.stringify(doc) },
+    }),
+    db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
+  ]);
+  if (remote.total !== doc.total) throw new NeedsReview(`order ${remote.number} totals ${fromMinor(remote.total)} but the Shopify order totals ${fromMinor(doc.total)}`, remote.number);
+  return { documentType: "order", documentNumber: remote.number, outcome: `${how} order ${remote.number}` };
+}
+
+/** The invoice of a Fortnox order, on fulfilment: Fortnox converts the order, so it bills what was ordered. */
+async function invoiceFromOrder(job: JobRow, connector: AccountingConnector): Promise<{ remote: RemoteDocument; doc: AccountingDocument; customerId: string | null; how: string }> {
+  const link = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "order", shopifyId: job.subjectId } });
+  if (!link?.document) throw new WaitingForInvoice("waiting for the Fortnox order to be created");
+  const doc: AccountingDocument = JSON.parse(link.document);
+  if (job.phase === "creating") {
+    const order = await connector.getOrder(link.remoteId);
+    if (order.invoiceId) return { remote: await connector.getDocument(order.invoiceId), doc, customerId: link.customerId, how: "adopted" };
+  }
+  await creating(job);
+  return { remote: await connector.invoiceOrder(link.remoteId, doc), doc, customerId: link.customerId, how: "created" };
 }
 
 export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
@@ -32,40 +95,36 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
     number = existing.remoteNumber ?? existing.remoteId;
     outcome = "already booked";
   } else {
-    const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
-    const mapped = mapOrderToInvoice(order, settings);
-    if (!mapped.ok) throw mappingFailure(mapped.issues);
-    const doc = mapped.document;
-
-    const customerNumber = await ensureEntity(scope, "customer", doc.customer.key,
-      () => connector.findCustomer(doc.customer), () => connector.createCustomer(doc.customer));
-    const articles = new Map(doc.rows.filter((r): r is ArticleRow => !!r.articleNumber)
-      .map((r) => [r.articleNumber, articleSpec(r, settings.defaultArticleNumber)]));
-    for (const spec of articles.values()) {
-      await ensureEntity(scope, "article", spec.number, () => connector.findArticle(spec.number), () => connector.createArticle(spec));
-    }
-
-    outcome = "created";
-    if (job.phase === "creating") {
-      // An earlier attempt sent the create and never recorded the answer: it may have landed.
-      const found = await connector.findDocuments(doc.reference, "invoice");
-      if (found.length > 1) throw new NeedsReview(`${found.length} invoices carry reference ${doc.reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
-      if (found.length === 1) { remote = found[0]; outcome = "adopted"; }
-    }
-    if (!remote) {
-      await db().syncJob.update({ where: { id: job.id }, data: { phase: "creating" } });
-      remote = await connector.createDocument(doc, customerNumber);
+    let doc: AccountingDocument;
+    let customerId: string | null;
+    if (settings.document === "order") {
+      ({ remote, doc, customerId, how: outcome } = await invoiceFromOrder(job, connector));
+    } else {
+      const prepared = await prepareDocument(job, settings, connector, scope);
+      doc = prepared.doc;
+      customerId = prepared.customerNumber;
+      outcome = "created";
+      if (job.phase === "creating") {
+        // An earlier attempt sent the create and never recorded the answer: it may have landed.
+        const found = await connector.findDocuments(doc.reference, "invoice");
+        if (found.length > 1) throw new NeedsReview(`${found.length} invoices carry reference ${doc.reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
+        if (found.length === 1) { remote = found[0]; outcome = "adopted"; }
+      }
+      if (!remote) {
+        await creating(job);
+        remote = await connector.createDocument(doc, customerId);
+      }
     }
     await db().$transaction([
       db().documentLink.create({
-        data: { shop: job.shop, provider: job.provider, kind: "invoice", shopifyId: doc.reference, orderId: doc.reference, remoteId: remote.id,
-          remoteNumber: remote.number, customerId: customerNumber, total: fromMinor(remote.total), currency: remote.currency, document: JSON.stringify(doc) },
+        data: { shop: job.shop, provider: job.provider, kind: "invoice", shopifyId: doc.reference, orderId: doc.reference, remoteId: remote!.id,
+          remoteNumber: remote!.number, customerId, total: fromMinor(remote!.total), currency: remote!.currency, document: JSON.stringify(doc) },
       }),
       db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
     ]);
-    number = remote.number;
-    if (remote.total !== doc.total) {
-      throw new NeedsReview(`invoice ${remote.number} totals ${fromMinor(remote.total)} but the order totals ${fromMinor(doc.total)}`, remote.number);
+    number = remote!.number;
+    if (remote!.total !== doc.total) {
+      throw new NeedsReview(`invoice ${remote!.number} totals ${fromMinor(remote!.total)} but the order totals ${fromMinor(doc.total)}`, remote!.number);
     }
   }
 
