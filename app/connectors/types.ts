@@ -12,6 +12,8 @@ export interface RemoteDocument {
   total: number; // minor units
   currency: string;
   reference: string;
+  /** The document's date (YYYY-MM-DD), when the target reports it. */
+  date?: string;
   /** Booked documents are immutable: they can only be credited. */
   booked: boolean;
   cancelled: boolean;

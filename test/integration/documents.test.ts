@@ -12,6 +12,7 @@ import { postJson, startStack, waitSettled, type Stack } from "../helpers/stack"
 
 const SHOP = "documents-test.myshopify.com";
 const EUR_SHOP = "documents-eur-test.myshopify.com";
+const ORDER_SHOP = "documents-order-test.myshopify.com";
 let stack: Stack;
 
 interface Scenario {
@@ -51,6 +52,8 @@ beforeAll(async () => {
   await stack.installAndConnect(SHOP);
   await stack.installAndConnect(EUR_SHOP);
   await stack.db.client.shop.update({ where: { shop: EUR_SHOP }, data: { settings: JSON.stringify({ currency: "presentment" }) } });
+  await stack.installAndConnect(ORDER_SHOP);
+  await stack.db.client.shop.update({ where: { shop: ORDER_SHOP }, data: { settings: JSON.stringify({ document: "order" }) } });
 });
 afterAll(async () => { await stack?.stop(); });
 
@@ -189,5 +192,45 @@ describe("order lifecycle", () => {
     } finally {
       await stack.db.client.shop.update({ where: { shop: SHOP }, data: { settings: null } });
     }
+  });
+
+  it("document mode 'order': a Fortnox order when paid, Fortnox's invoice of it on fulfilment, then the payment", async () => {
+    const s = scenarios.find((x) => x.file.startsWith("02"))!;
+    const order = { ...structuredClone(s.order), id: 7700000000003, admin_graphql_api_id: "gid://shopify/Order/7700000000003", name: "#7703" };
+    await stack.sendWebhook(ORDER_SHOP, "orders/paid", order);
+    const [ordered] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "order", 1);
+    expect(ordered.status).toBe("succeeded");
+    const fortnoxOrder = (await sim("orders")).find((o) => o.ExternalInvoiceReference1 === order.admin_graphql_api_id);
+    expect(toOre(fortnoxOrder.Total)).toBe(toOre(order.total_price));
+    expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id)).toHaveLength(0);
+    // The payment waits for the invoice (released once when the Fortnox order was made, it waits again).
+    await waitFor("the payment to wait for the invoice", async () => (await jobsOf(ORDER_SHOP, order.admin_graphql_api_id)).find((j) => j.kind === "payment" && j.status === "waiting"), 30_000, 250);
+
+    await stack.sendWebhook(ORDER_SHOP, "orders/updated", { ...order, fulfillment_status: "fulfilled", updated_at: "2026-04-17T09:00:00+02:00" });
+    const [invoiced] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "invoice", 1);
+    expect(`${invoiced.status} ${invoiced.lastError ?? ""}`.trim()).toBe("succeeded");
+    const [paid] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "payment", 1);
+    expect(paid.status).toBe("succeeded");
+    const invoices = (await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id);
+    expect(invoices).toHaveLength(1);
+    expect(String(invoices[0].OrderReference)).toBe(String(fortnoxOrder.DocumentNumber));
+    expect(toOre(invoices[0].Total)).toBe(toOre(order.total_price));
+    expect(String(invoices[0].Booked)).toBe("true");
+    expect(toOre(invoices[0].Balance)).toBe(0);
+  });
+
+  it("document mode 'order': an order cancelled before fulfilment withdraws its Fortnox order and books nothing", async () => {
+    const s = scenarios.find((x) => x.file.startsWith("01"))!;
+    const order = { ...structuredClone(s.order), id: 7700000000004, admin_graphql_api_id: "gid://shopify/Order/7700000000004", name: "#7704" };
+    await stack.sendWebhook(ORDER_SHOP, "orders/paid", order);
+    await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "order", 1);
+    await stack.sendWebhook(ORDER_SHOP, "orders/cancelled", { ...order, cancelled_at: "2026-04-18T09:00:00+02:00" });
+    const [cancel] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "cancel", 1);
+    expect(`${cancel.status} ${cancel.lastError ?? ""}`.trim()).toBe("succeeded");
+    const fortnoxOrder = (await sim("orders")).find((o) => o.ExternalInvoiceReference1 === order.admin_graphql_api_id);
+    expect(String(fortnoxOrder.Cancelled)).toBe("true");
+    const [payment] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "payment", 1);
+    expect(payment.status).toBe("succeeded"); // settled with nothing to register
+    expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id)).toHaveLength(0);
   });
 });

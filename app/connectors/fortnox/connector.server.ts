@@ -21,6 +21,7 @@ const invoiceSummary = z.object({
   Credit: flag,
   CreditInvoiceReference: z.union([z.string(), z.number()]).nullish(),
   ExternalInvoiceReference1: z.string().nullish(),
+  InvoiceDate: z.string().nullish(),
 });
 const orderShape = z.object({
   DocumentNumber: z.union([z.string(), z.number()]).transform(String),
@@ -63,6 +64,7 @@ function asRemote(raw: unknown, what: string): RemoteDocument {
     total: jsonNumberToMinor(inv.Total),
     currency: inv.Currency ?? "SEK",
     reference: inv.ExternalInvoiceReference1 ?? "",
+    ...(inv.InvoiceDate ? { date: inv.InvoiceDate } : {}),
     booked: inv.Booked,
     cancelled: inv.Cancelled,
     ...(creditedBy !== "0" ? { creditedBy } : {}),

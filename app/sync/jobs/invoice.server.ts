@@ -74,13 +74,20 @@ export async function runOrderJob(job: JobRow, counter: CallCounter): Promise<Jo
 async function invoiceFromOrder(job: JobRow, connector: AccountingConnector): Promise<{ remote: RemoteDocument; doc: AccountingDocument; customerId: string | null; how: string }> {
   const link = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "order", shopifyId: job.subjectId } });
   if (!link?.document) throw new WaitingForInvoice("waiting for the Fortnox order to be created");
-  const doc: AccountingDocument = JSON.parse(link.document);
+  const ordered: AccountingDocument = JSON.parse(link.document);
+  // The invoice is dated the day Fortnox makes it (the delivery), not the day of the order:
+  // payments and credits are dated against it.
+  const dated = (remote: RemoteDocument) => ({ ...ordered, date: remote.date ?? ordered.date });
   if (job.phase === "creating") {
     const order = await connector.getOrder(link.remoteId);
-    if (order.invoiceId) return { remote: await connector.getDocument(order.invoiceId), doc, customerId: link.customerId, how: "adopted" };
+    if (order.invoiceId) {
+      const remote = await connector.getDocument(order.invoiceId);
+      return { remote, doc: dated(remote), customerId: link.customerId, how: "adopted" };
+    }
   }
   await creating(job);
-  return { remote: await connector.invoiceOrder(link.remoteId, doc), doc, customerId: link.customerId, how: "created" };
+  const remote = await connector.invoiceOrder(link.remoteId, ordered);
+  return { remote, doc: dated(remote), customerId: link.customerId, how: "created" };
 }
 
 export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
