@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { db, isUniqueViolation } from "~/db.server";
+import { editedSince } from "~/domain/edits";
 import { mappingSettingsSchema, settingsFromShop } from "~/domain/settings";
 import { describeIssues, shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
 import { orderGidOf, shopifyRefundSchema } from "~/domain/shopify-refund";
@@ -40,7 +41,7 @@ export class PayloadError extends Error {}
 
 interface PlannedJob {
   provider: string;
-  kind: "order" | "invoice" | "payment" | "credit" | "cancel";
+  kind: "order" | "invoice" | "payment" | "credit" | "cancel" | "edit";
   subjectId: string;
   orderId: string;
   subjectName: string;
@@ -93,6 +94,13 @@ async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; s
   } else if (impliesInvoice(hook.topic, order, trigger)) specs.push({ ...base, kind: "invoice" });
   if (settings.flows.payments && settings.bookkeeping === "booked" && !order.cancelled_at && !order.test && isPaid(hook.topic, order)) {
     specs.push({ ...base, kind: "payment" });
+  }
+  if (hook.topic === "orders/updated" && !order.cancelled_at && !order.test) {
+    // Edited after booking? Each distinct edited state is one job, so repeats of the same update
+    // (and our own write-back's echo) add nothing.
+    const link = await db().documentLink.findFirst({ where: { shop: hook.shop, kind: "invoice", shopifyId: subjectId, document: { not: null } } });
+    const check = link ? editedSince(order, JSON.parse(link.document!), settings) : { edited: false as const };
+    if (check.edited) specs.push({ ...base, kind: "edit", subjectId: `${subjectId}/edit/${check.fingerprint}` });
   }
   return { subjectId, specs };
 }

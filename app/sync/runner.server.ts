@@ -10,6 +10,7 @@ import { enqueue } from "~/queue/queues.server";
 import { writeBack, type WriteBackStatus } from "~/shopify/write-back.server";
 import { invoiceState, NeedsReview, WaitingForInvoice, type JobOutcome, type JobRow } from "./jobs/context.server";
 import { runCancelJob, runRefundJob } from "./jobs/credit.server";
+import { runEditJob } from "./jobs/edit.server";
 import { runInvoiceJob, runOrderJob } from "./jobs/invoice.server";
 import { runPaymentJob } from "./jobs/payment.server";
 
@@ -25,7 +26,11 @@ const HANDLERS: Record<string, (job: JobRow, counter: CallCounter) => Promise<Jo
   credit: runRefundJob,
   cancel: runCancelJob,
   payment: runPaymentJob,
+  edit: runEditJob,
 };
+
+/** What the merchant reads before a failure that is not the invoice's own. */
+const FAILED_STEP: Record<string, string> = { credit: "refund", cancel: "cancellation", payment: "payment", edit: "edit", order: "Fortnox order" };
 
 export interface RunOptions {
   /** This is the last attempt Bull will make: a retryable failure now ends as "failed". */
@@ -57,7 +62,7 @@ async function reportToShopify(job: JobRow, status: WriteBackStatus, documentNum
     status,
     at: new Date().toISOString(),
     // Which of the order's documents failed matters when it is not the invoice.
-    error: error && job.kind !== "invoice" ? `${job.kind === "cancel" ? "cancellation" : job.kind === "credit" ? "refund" : "payment"}: ${error}` : error,
+    error: error && FAILED_STEP[job.kind] ? `${FAILED_STEP[job.kind]}: ${error}` : error,
   };
   try {
     await writeBack(job.shop, orderId, summary);
@@ -93,7 +98,7 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         await finish("succeeded", { outcome });
         log.info("job succeeded", { kind: job.kind, outcome, apiCalls: counter.calls });
         // What waited on this order's documents can go (an invoice waits for its Fortnox order).
-        if (job.kind !== "payment" && job.kind !== "credit") await releaseWaiting({ ...job, subjectId: job.orderId ?? job.subjectId });
+        if (job.kind === "order" || job.kind === "invoice" || job.kind === "cancel") await releaseWaiting({ ...job, subjectId: job.orderId ?? job.subjectId });
         return "settled";
       } catch (e) {
         if (e instanceof WaitingForInvoice) {

@@ -23,6 +23,7 @@ interface Scenario {
   expected: { ok: boolean; document?: { total: number; currency: string }; payments?: { mode: string; amount: number }[] };
   refunds?: { refund: any; expected: { ok: boolean; document?: { total: number } | null } }[];
   cancellation?: { expected: { ok: boolean; document?: { total: number } | null } };
+  edits?: { order: any; expected: { edited: boolean } }[];
 }
 
 const dir = path.join(ROOT, "test/fixtures/scenarios");
@@ -153,6 +154,21 @@ describe("golden scenarios through the pipeline into Fortnox", () => {
 });
 
 describe("order lifecycle", () => {
+  it("flags an order edited after booking for review, once per edited state, and never books a second invoice", async () => {
+    const s = scenarios.find((x) => x.edits)!;
+    const orderId = s.order.admin_graphql_api_id;
+    const [edited, unchanged] = [s.edits!.find((e) => e.expected.edited)!, s.edits!.find((e) => !e.expected.edited)!];
+    await stack.sendWebhook(SHOP, "orders/updated", unchanged.order);
+    await stack.sendWebhook(SHOP, "orders/updated", edited.order, { deliveries: 2 });
+    await stack.sendWebhook(SHOP, "orders/updated", { ...edited.order, updated_at: "2026-04-16T12:00:00+02:00" }); // same edit, later delivery
+    const [job] = await settledJobs(SHOP, orderId, "edit", 1);
+    expect(job.status).toBe("needs_review");
+    expect(job.lastError).toMatch(/edited after invoice \d+ was booked .*1315\.00 → 1434\.00/);
+    expect(job.lastError).toContain("ändrades efter att faktura");
+    expect((await jobsOf(SHOP, orderId)).filter((j) => j.kind === "edit")).toHaveLength(1);
+    expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === orderId)).toHaveLength(1);
+  });
+
   it("cancels an order before it is booked: no invoice, and a refund waiting for it ends with nothing to credit", async () => {
     const s = scenarios.find((x) => x.file.startsWith("21"))!;
     await stack.db.client.shop.update({ where: { shop: SHOP }, data: { invoiceTrigger: "fulfilled" } });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxTotal } from "~/connectors/fortnox/payload";
 import type { AccountingDocument } from "~/domain/accounting";
 import { mapCancellationCredit, mapRefundToCredit } from "~/domain/credit";
+import { editedSince } from "~/domain/edits";
 import { mapOrderToInvoice } from "~/domain/mapping";
 import { orderTransactionSchema, planPayments } from "~/domain/payments";
 import { shopifyRefundSchema } from "~/domain/shopify-refund";
@@ -28,8 +29,10 @@ interface Scenario {
   expected: Expected<{ document: AccountingDocument; fortnoxInvoice: unknown; fortnoxCustomer: unknown; payments?: unknown[] }>;
   /** refunds/create payloads in order, each with the credit it becomes against the invoice. */
   refunds?: { refund: unknown; expected: Credit }[];
-  /** The order (with its refunds) cancelled: the credit of what is left. */
+  /** The order cancelled (with its refunds): the credit of what is left. */
   cancellation?: { date: string; expected: Credit };
+  /** Later versions of the order (orders/updated): whether each is an edit of what was booked. */
+  edits?: { order: unknown; expected: { edited: boolean; summary?: string } }[];
 }
 
 /** The invoice's number in Fortnox, as credits name it. */
@@ -113,6 +116,11 @@ describe("golden scenarios", () => {
     }
     for (const step of scenario.refunds ?? []) {
       expectCredit(mapRefundToCredit(shopifyRefundSchema.parse(step.refund), document, INVOICE), step.expected);
+    }
+    for (const step of scenario.edits ?? []) {
+      const check = editedSince(shopifyOrderSchema.parse(step.order), document, settings);
+      expect(check.edited).toBe(step.expected.edited);
+      if (check.edited) expect(check.summary).toBe(step.expected.summary);
     }
     if (scenario.cancellation) {
       const refunds = (scenario.order.refunds ?? []).map((r) => shopifyRefundSchema.parse(r));
