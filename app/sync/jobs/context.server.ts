@@ -1,6 +1,5 @@
 import { db } from "~/db.server";
-import type { AccountingDocument } from "~/domain/accounting";
-import type { MappingIssue } from "~/domain/accounting";
+import type { AccountingDocument, MappingIssue } from "~/domain/accounting";
 import { settingsFromShop, type MappingSettings } from "~/domain/settings";
 import { loadConnection } from "~/connectors/connection.server";
 import { authError, permanent } from "~/connectors/errors";
@@ -23,7 +22,6 @@ export interface JobRow {
 }
 
 export interface JobOutcome {
-  documentType: string;
   documentNumber: string | null;
   outcome: string;
 }

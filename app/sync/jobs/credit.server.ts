@@ -22,7 +22,7 @@ import {
 //   A cancellation credits what the order's refunds have not (each refund has its own job); an
 //   order cancelled before its invoice was booked is not booked at all.
 
-const nothing = (why: string): JobOutcome => ({ documentType: "credit", documentNumber: null, outcome: why });
+const nothing = (why: string): JobOutcome => ({ documentNumber: null, outcome: why });
 
 async function recordCredit(job: JobRow, credit: RemoteDocument, doc: AccountingDocument | null) {
   await db().$transaction([
@@ -47,12 +47,12 @@ async function bookCredit(job: JobRow, connector: AccountingConnector, invoice: 
       // Nothing was bookkept, so nothing needs reversing: the invoice is withdrawn.
       await connector.cancelDocument(invoice.remoteId);
       await recordCredit(job, { ...state, cancelled: true }, null);
-      return { documentType: "invoice", documentNumber: invoice.number, outcome: `cancelled invoice ${invoice.number}` };
+      return { documentNumber: invoice.number, outcome: `cancelled invoice ${invoice.number}` };
     }
     const credit = state.creditedBy ? await connector.getDocument(state.creditedBy) : await connector.creditInFull(invoice.remoteId);
     await recordCredit(job, credit, doc);
     if (booked && !credit.booked) await connector.bookkeep(credit.id);
-    return { documentType: "credit", documentNumber: credit.number, outcome: `${state.creditedBy ? "adopted" : "created"} credit ${credit.number} of invoice ${invoice.number}` };
+    return { documentNumber: credit.number, outcome: `${state.creditedBy ? "adopted" : "created"} credit ${credit.number} of invoice ${invoice.number}` };
   }
 
   let credit: RemoteDocument | undefined;
@@ -72,12 +72,12 @@ async function bookCredit(job: JobRow, connector: AccountingConnector, invoice: 
     throw new NeedsReview(`credit invoice ${credit.number} totals ${fromMinor(credit.total)} but the refund totals ${fromMinor(doc.total)}`, credit.number);
   }
   if (booked && !credit.booked) await connector.bookkeep(credit.id);
-  return { documentType: "credit", documentNumber: credit.number, outcome: `${how} credit ${credit.number} of invoice ${invoice.number}` };
+  return { documentNumber: credit.number, outcome: `${how} credit ${credit.number} of invoice ${invoice.number}` };
 }
 
 async function alreadyCredited(job: JobRow): Promise<JobOutcome | null> {
   const link = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "credit", shopifyId: job.subjectId } });
-  return link ? { documentType: "credit", documentNumber: link.remoteNumber, outcome: `already credited (${link.remoteNumber})` } : null;
+  return link ? { documentNumber: link.remoteNumber, outcome: `already credited (${link.remoteNumber})` } : null;
 }
 
 export async function runRefundJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
@@ -126,7 +126,7 @@ async function withdrawOrder(job: JobRow, counter: CallCounter): Promise<JobOutc
     }),
     db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
   ]);
-  return { documentType: "order", documentNumber: link.remoteNumber, outcome: `cancelled order ${link.remoteNumber}` };
+  return { documentNumber: link.remoteNumber, outcome: `cancelled order ${link.remoteNumber}` };
 }
 
 export async function runCancelJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {

@@ -11,7 +11,7 @@ export async function runEditJob(job: JobRow, _counter: CallCounter): Promise<Jo
   const invoice = await bookedInvoice(job);
   const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
   const check = editedSince(order, invoice.document, await jobSettings(job.shop));
-  if (!check.edited) return { documentType: "invoice", documentNumber: invoice.number, outcome: "no change to what was sold" };
+  if (!check.edited) return { documentNumber: invoice.number, outcome: "no change to what was sold" };
   throw new NeedsReview(
     `Order ${order.name} was edited after invoice ${invoice.number} was booked (${check.summary}): credit invoice ${invoice.number} and invoice the order again in Fortnox / ` +
     `Order ${order.name} ändrades efter att faktura ${invoice.number} bokfördes: kreditera faktura ${invoice.number} och fakturera ordern på nytt i Fortnox`,

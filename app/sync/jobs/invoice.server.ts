@@ -16,7 +16,7 @@ import { jobConnector, jobSettings, mappingFailure, NeedsReview, WaitingForInvoi
 
 type ArticleRow = DocumentRow & { articleNumber: string };
 
-export function articleSpec(row: ArticleRow, defaultArticle: string): ArticleSpec {
+function articleSpec(row: ArticleRow, defaultArticle: string): ArticleSpec {
   if (row.kind === "shipping") return { number: row.articleNumber, description: "Frakt", service: true };
   if (row.articleNumber === defaultArticle) return { number: row.articleNumber, description: "Shopify-försäljning", service: true };
   return { number: row.articleNumber, description: row.description, service: false };
@@ -44,7 +44,7 @@ const creating = (job: JobRow) => db().syncJob.update({ where: { id: job.id }, d
 /** Document mode "order": the Fortnox order, created at the shop's trigger; invoiced on fulfilment. */
 export async function runOrderJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
   const existing = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "order", shopifyId: job.subjectId } });
-  if (existing) return { documentType: "order", documentNumber: existing.remoteNumber, outcome: `already ordered (${existing.remoteNumber})` };
+  if (existing) return { documentNumber: existing.remoteNumber, outcome: `already ordered (${existing.remoteNumber})` };
   const settings = await jobSettings(job.shop);
   const { connector, scope } = await jobConnector(job, counter);
   const { doc, customerNumber } = await prepareDocument(job, settings, connector, scope);
@@ -67,7 +67,7 @@ export async function runOrderJob(job: JobRow, counter: CallCounter): Promise<Jo
     db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
   ]);
   if (remote.total !== doc.total) throw new NeedsReview(`order ${remote.number} totals ${fromMinor(remote.total)} but the Shopify order totals ${fromMinor(doc.total)}`, remote.number);
-  return { documentType: "order", documentNumber: remote.number, outcome: `${how} order ${remote.number}` };
+  return { documentNumber: remote.number, outcome: `${how} order ${remote.number}` };
 }
 
 /** The invoice of a Fortnox order, on fulfilment: Fortnox converts the order, so it bills what was ordered. */
@@ -141,5 +141,5 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
     const state = remote && outcome === "created" ? remote : await connector.getDocument(existing?.remoteId ?? remote!.id);
     if (!state.booked) await connector.bookkeep(state.id);
   }
-  return { documentType: "invoice", documentNumber: number, outcome: `${outcome} invoice ${number}` };
+  return { documentNumber: number, outcome: `${outcome} invoice ${number}` };
 }

@@ -11,19 +11,19 @@ import { bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFail
 
 export async function runPaymentJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
   const done = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "payment", shopifyId: job.subjectId } });
-  if (done) return { documentType: "payment", documentNumber: done.remoteNumber, outcome: "already registered" };
-  if (await invoiceAbandoned(job)) return { documentType: "payment", documentNumber: null, outcome: "the order was cancelled before it was invoiced: no payment" };
+  if (done) return { documentNumber: done.remoteNumber, outcome: "already registered" };
+  if (await invoiceAbandoned(job)) return { documentNumber: null, outcome: "the order was cancelled before it was invoiced: no payment" };
   const invoice = await bookedInvoice(job);
   const settings = await jobSettings(job.shop);
   const plan = planPayments(await orderTransactions(job.shop, job.subjectId), invoice.document, settings);
   if (!plan.ok) throw mappingFailure(plan.issues);
-  if (!plan.payments.length) return { documentType: "payment", documentNumber: null, outcome: "no settled payment on the order yet" };
+  if (!plan.payments.length) return { documentNumber: null, outcome: "no settled payment on the order yet" };
 
   // Fortnox takes payments on booked invoices only; a shop that leaves drafts gets none. The
   // invoice job bookkept the invoice before it succeeded, unless the shop booked drafts then.
-  if (settings.bookkeeping !== "booked") return { documentType: "payment", documentNumber: null, outcome: `invoices are left as drafts: payment left to the accountant` };
+  if (settings.bookkeeping !== "booked") return { documentNumber: null, outcome: `invoices are left as drafts: payment left to the accountant` };
   const cancelled = await db().documentLink.count({ where: { shop: job.shop, provider: job.provider, kind: "credit", orderId: job.subjectId, remoteId: invoice.remoteId } });
-  if (cancelled) return { documentType: "payment", documentNumber: null, outcome: `invoice ${invoice.number} was cancelled: no payment registered` };
+  if (cancelled) return { documentNumber: null, outcome: `invoice ${invoice.number} was cancelled: no payment registered` };
   const { connector } = await jobConnector(job, counter);
   const remoteInvoice = { id: invoice.remoteId, number: invoice.number, currency: invoice.document.currency };
 
@@ -49,5 +49,5 @@ export async function runPaymentJob(job: JobRow, counter: CallCounter): Promise<
     db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
   ]);
   const what = plan.payments.map((p) => `${fromMinor(p.amount)} ${p.mode}`).join(" + ");
-  return { documentType: "payment", documentNumber: ids, outcome: `registered ${what} on invoice ${invoice.number}` };
+  return { documentNumber: ids, outcome: `registered ${what} on invoice ${invoice.number}` };
 }
