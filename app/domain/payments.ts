@@ -3,6 +3,7 @@ import type { AccountingDocument, MappingIssue } from "./accounting";
 import { fromMinor, sum, toMinor } from "./money";
 import type { MappingSettings } from "./settings";
 import { money } from "./shopify-order";
+import type { ShopifyRefund } from "./shopify-refund";
 
 // The money that settled an invoice, per gateway, from the order's transactions (read through the
 // Admin API: the order webhook does not carry amounts per gateway). A gift card is a gateway like
@@ -64,4 +65,25 @@ export function planPayments(transactions: OrderTransaction[], invoice: Accounti
     }] };
   }
   return { ok: true, payments };
+}
+
+/**
+ * The money a refund paid back, per gateway, as negative payments on its credit invoice, so the
+ * credit is settled the way the sale was. Only money in the credit's own currency is planned;
+ * a refund in another currency is left to the accountant (an empty plan).
+ */
+export function planRefundPayments(refund: ShopifyRefund, credit: { currency: string; date: string }, settings: MappingSettings): PlannedPayment[] {
+  const byGateway = new Map<string, PlannedPayment>();
+  for (const t of refund.transactions) {
+    if (t.kind !== "refund" || (t.status ?? "success") !== "success") continue;
+    if (t.currency && t.currency !== credit.currency) return [];
+    const gateway = t.gateway || "manual";
+    const rule = settings.paymentModes[gateway] ?? settings.paymentModeDefault;
+    const p = byGateway.get(gateway) ?? { gateway, mode: rule.mode, account: rule.account, amount: 0, amountShop: 0, shopCurrency: credit.currency, date: credit.date };
+    p.amount -= toMinor(t.amount);
+    p.amountShop = p.amount;
+    p.date = [p.date, (t.processed_at ?? credit.date).slice(0, 10)].sort().at(-1)!;
+    byGateway.set(gateway, p);
+  }
+  return [...byGateway.values()].filter((p) => p.amount !== 0);
 }

@@ -124,6 +124,8 @@ describe("golden scenarios through the pipeline into Fortnox", () => {
         const link = await stack.db.client.documentLink.findFirstOrThrow({ where: { shop, kind: "credit", shopifyId: step.refund.admin_graphql_api_id } });
         const credit = (await sim("invoices")).find((inv) => String(inv.DocumentNumber) === link.remoteId);
         expect(toOre(credit.Total), s.file).toBe(step.expected.document!.total);
+        // The money Shopify paid back settles the credit, as the sale's payment settled the invoice.
+        if (step.refund.transactions.length) expect(toOre(credit.Balance), `${s.file}: credit ${credit.DocumentNumber} paid back`).toBe(0);
       }
       if (s.cancellation) {
         for (const r of s.order.refunds ?? []) if (!(s.refunds ?? []).some((x) => x.refund.id === r.id)) await stack.sendWebhook(shop, "refunds/create", r);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AccountingDocument } from "~/domain/accounting";
 import { mapRefundToCredit } from "~/domain/credit";
 import { mapOrderToInvoice } from "~/domain/mapping";
-import { planPayments } from "~/domain/payments";
+import { planPayments, planRefundPayments } from "~/domain/payments";
 import { mappingSettingsSchema } from "~/domain/settings";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
 import { shopifyRefundSchema } from "~/domain/shopify-refund";
@@ -65,6 +65,20 @@ describe("payments", () => {
     const early = { ...tx("SALE", "SUCCESS", "shopify_payments", "1.00"), processedAt: "2020-01-01T00:00:00Z" };
     const plan = planPayments([early], invoice as AccountingDocument, settings);
     expect(plan.ok && plan.payments[0].date).toBe(invoice.date);
+  });
+});
+
+describe("refunds paid back", () => {
+  it("plans the refund's money per gateway as negative payments, dated no earlier than the credit, and nothing in another currency", () => {
+    const r = refund({ transactions: [
+      { kind: "refund", status: "success", gateway: "gift_card", amount: "50.00", currency: "SEK", processed_at: "2026-11-20T10:00:00Z" },
+      { kind: "refund", status: "success", gateway: "shopify_payments", amount: "70.00", currency: "SEK", processed_at: "2026-11-23T10:00:00Z" },
+      { kind: "refund", status: "failure", gateway: "shopify_payments", amount: "70.00", currency: "SEK" },
+    ] });
+    expect(planRefundPayments(r, { currency: "SEK", date: "2026-11-21" }, settings).map((p) => [p.mode, p.amount, p.date])).toEqual([
+      ["PK", -5000, "2026-11-21"], ["KO", -7000, "2026-11-23"],
+    ]);
+    expect(planRefundPayments(r, { currency: "EUR", date: "2026-11-21" }, settings)).toEqual([]);
   });
 });
 

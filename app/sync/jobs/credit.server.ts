@@ -1,11 +1,13 @@
 import { db } from "~/db.server";
 import type { AccountingDocument } from "~/domain/accounting";
 import { mapCancellationCredit, mapRefundToCredit } from "~/domain/credit";
-import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
 import { shopifyRefundSchema } from "~/domain/shopify-refund";
 import { permanent } from "~/connectors/errors";
-import type { AccountingConnector, CallCounter, RemoteDocument } from "~/connectors/types";
+import type { AccountingConnector, CallCounter, RemoteDocument, RemotePayment } from "~/connectors/types";
+import { fromMinor, sum } from "~/domain/money";
+import { planRefundPayments } from "~/domain/payments";
+import type { MappingSettings } from "~/domain/settings";
 import { withLock } from "~/lib/lock.server";
 import { redis } from "~/lib/redis.server";
 import { env } from "~/env.server";
@@ -50,7 +52,8 @@ async function bookCredit(job: JobRow, connector: AccountingConnector, invoice: 
       return { documentNumber: invoice.number, outcome: `cancelled invoice ${invoice.number}` };
     }
     const credit = state.creditedBy ? await connector.getDocument(state.creditedBy) : await connector.creditInFull(invoice.remoteId);
-    await recordCredit(job, credit, doc);
+    // Fortnox dates its own credit the day it is made: what is paid against it is dated from there.
+    await recordCredit(job, credit, { ...doc, date: credit.date ?? doc.date });
     if (booked && !credit.booked) await connector.bookkeep(credit.id);
     return { documentNumber: credit.number, outcome: `${state.creditedBy ? "adopted" : "created"} credit ${credit.number} of invoice ${invoice.number}` };
   }
@@ -80,18 +83,58 @@ async function alreadyCredited(job: JobRow): Promise<JobOutcome | null> {
   return link ? { documentNumber: link.remoteNumber, outcome: `already credited (${link.remoteNumber})` } : null;
 }
 
-export async function runRefundJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
-  const done = await alreadyCredited(job);
-  if (done) return done;
-  if (await invoiceAbandoned(job)) return nothing("the order was cancelled before it was invoiced: nothing to credit");
-  const invoice = await bookedInvoice(job);
-  const settings = await jobSettings(job.shop);
-  const refund = shopifyRefundSchema.parse(JSON.parse(job.payload));
-  const mapped = mapRefundToCredit(refund, invoice.document, invoice.number);
-  if (!mapped.ok) throw mappingFailure(mapped.issues);
-  if (!mapped.document) return nothing("the refund returned no items and no money: nothing to credit");
+/**
+ * The refund's money as payments on its credit invoice, which settles the credit as the sale was
+ * settled. Like the sale's payments they carry no reference of ours, so a retry after a possible
+ * create matches by mode and amount first.
+ */
+async function payOutRefund(job: JobRow, counter: CallCounter, settings: MappingSettings): Promise<string> {
+  if (settings.bookkeeping !== "booked" || !settings.flows.payments) return "";
+  const where = { shop: job.shop, provider: job.provider, shopifyId: job.subjectId };
+  const [credit, paid] = await Promise.all([
+    db().documentLink.findFirst({ where: { ...where, kind: "credit" } }),
+    db().documentLink.findFirst({ where: { ...where, kind: "refund_payment" } }),
+  ]);
+  // A withdrawn invoice (no credit document) was never paid, so nothing is paid back on it.
+  if (!credit?.document || paid) return "";
+  const doc: AccountingDocument = JSON.parse(credit.document);
+  if (doc.currencyRate) return "; the refund in a foreign currency is left to the accountant";
+  const planned = planRefundPayments(shopifyRefundSchema.parse(JSON.parse(job.payload)), doc, settings);
+  if (!planned.length) return "";
   const { connector } = await jobConnector(job, counter);
-  return bookCredit(job, connector, invoice, mapped.document, settings.bookkeeping === "booked");
+  const unmatched: RemotePayment[] = job.phase === "paying" ? await connector.findPayments(credit.remoteId) : [];
+  const registered: RemotePayment[] = [];
+  for (const p of planned) {
+    const i = unmatched.findIndex((u) => u.mode === p.mode && u.amount === p.amount);
+    if (i >= 0) { registered.push(unmatched.splice(i, 1)[0]); continue; }
+    if (job.phase !== "paying") {
+      job.phase = "paying";
+      await db().syncJob.update({ where: { id: job.id }, data: { phase: "paying" } });
+    }
+    registered.push(await connector.createPayment({ id: credit.remoteId, number: credit.remoteNumber ?? credit.remoteId, currency: doc.currency }, p));
+  }
+  for (const r of registered) if (!r.booked) await connector.bookkeepPayment(r.id);
+  const ids = registered.map((r) => r.id).join(",");
+  await db().documentLink.create({
+    data: { ...where, kind: "refund_payment", orderId: job.orderId, remoteId: ids, remoteNumber: ids, total: fromMinor(sum(planned.map((p) => p.amount))), currency: doc.currency, document: JSON.stringify(planned) },
+  });
+  return `; paid back ${planned.map((p) => `${fromMinor(-p.amount)} ${p.mode}`).join(" + ")}`;
+}
+
+export async function runRefundJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
+  let result = await alreadyCredited(job);
+  if (!result) {
+    if (await invoiceAbandoned(job)) return nothing("the order was cancelled before it was invoiced: nothing to credit");
+    const invoice = await bookedInvoice(job);
+    const settings = await jobSettings(job.shop);
+    const refund = shopifyRefundSchema.parse(JSON.parse(job.payload));
+    const mapped = mapRefundToCredit(refund, invoice.document, invoice.number);
+    if (!mapped.ok) throw mappingFailure(mapped.issues);
+    if (!mapped.document) return nothing("the refund returned no items and no money: nothing to credit");
+    const { connector } = await jobConnector(job, counter);
+    result = await bookCredit(job, connector, invoice, mapped.document, settings.bookkeeping === "booked");
+  }
+  return { ...result, outcome: result.outcome + (await payOutRefund(job, counter, await jobSettings(job.shop))) };
 }
 
 /** A job of the order's that has not reached the accounting system is stopped; one mid-create is waited for. */
