@@ -114,6 +114,19 @@ function moneyReader(presentment: boolean, missing: (field: string) => void) {
   };
 }
 
+const REGIME_LABEL: Record<VatRegime, string> = { domestic: "", eu_oss: "EU", eu_reverse_charge: "EU företag", export: "export" };
+
+/**
+ * A Fortnox customer has one VAT type, so a buyer under another regime (a Swedish customer
+ * ordering to Germany) is another customer; shared customers, found again by name, get the
+ * regime in their name.
+ */
+function customerUnder(c: DocumentCustomer, regime: VatRegime): DocumentCustomer {
+  if (regime === "domestic") return { ...c, regime };
+  const shared = c.key.startsWith("webshop:") || c.key.startsWith("guest:");
+  return { ...c, key: `${c.key}:${regime}`, regime, ...(shared ? { name: `${c.name} ${REGIME_LABEL[regime]}` } : {}) };
+}
+
 export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings): MappingResult {
   const issues: MappingIssue[] = [];
   const presentment = settings.currency === "presentment" && !!order.presentment_currency && order.presentment_currency !== order.currency;
@@ -230,7 +243,7 @@ export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings
       ...(presentment ? { currencyRate: presentmentRate(toMinor(order.total_price), total) } : {}),
       pricesIncludeVat: order.taxes_included,
       regime,
-      customer: { ...customer, regime },
+      customer: customerUnder(customer, regime),
       rows,
       total,
       vat,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mapOrderToInvoice } from "~/domain/mapping";
 import { mappingSettingsSchema } from "~/domain/settings";
+import { fixtureOrder, zeroRatedAbroad } from "../helpers/orders";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
 
 const settings = mappingSettingsSchema.parse({});
@@ -66,6 +67,9 @@ describe("mapping an order to an invoice", () => {
     expect(euro.ok && euro.document.customer.name).toBe("Webbkund EUR");
     const company = mapOrderToInvoice(order({ billing_address: { company: "Bolaget AB", country_code: "SE" } }), webshop);
     expect(company.ok && company.document.customer).toMatchObject({ key: "shopify:77", type: "COMPANY", name: "Bolaget AB" });
+    // A Fortnox customer has one VAT type: consumers abroad share another web-shop customer.
+    const abroad = mapOrderToInvoice(shopifyOrderSchema.parse(zeroRatedAbroad(fixtureOrder("simple-1001.json"), "NO")), webshop);
+    expect(abroad.ok && abroad.document.customer).toMatchObject({ key: "webshop:SEK:export", name: "Webbkund export", regime: "export" });
   });
 
   it("sends only a Swedish organisation number, in Fortnox's format", () => {

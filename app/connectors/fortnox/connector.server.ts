@@ -4,7 +4,7 @@ import { truncate } from "~/domain/text";
 import { retryable } from "../errors";
 import type { AccountingConnector, ArticleSpec, RemoteDocument, RemoteOrder } from "../types";
 import { fortnoxRequest, type FortnoxHttpOptions } from "./http.server";
-import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxOrderBody } from "./payload";
+import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxOrderBody, fortnoxVatType } from "./payload";
 
 // Fortnox API v3 behind the AccountingConnector interface. Search is case-insensitive substring
 // matching, so every lookup used for de-duplication is re-checked for exact equality here.
@@ -108,10 +108,12 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       if (c.orgNumber) {
         match = (await searchCustomers("organisationnumber", c.orgNumber)).find((x) => digits(x.OrganisationNumber ?? "") === digits(c.orgNumber!));
       } else if (c.email) {
-        // A Fortnox customer has one currency: the buyer's customer in another currency is another one.
+        // A Fortnox customer has one currency and one VAT type: the same buyer in another currency
+        // or under another VAT regime is another customer.
         for (const x of (await searchCustomers("email", c.email)).filter((x) => String(x.Email ?? "").toLowerCase() === c.email)) {
-          const full = await fortnoxRequest(http, "GET", `/customers/${encodeURIComponent(String(x.CustomerNumber))}`);
-          if ((full.body?.Customer?.Currency ?? "SEK") === c.currency) { match = x; break; }
+          const full = (await fortnoxRequest(http, "GET", `/customers/${encodeURIComponent(String(x.CustomerNumber))}`)).body?.Customer;
+          const vatType = c.regime ? fortnoxVatType(c.regime) : "SEVAT";
+          if ((full?.Currency ?? "SEK") === c.currency && (full?.VATType ?? "SEVAT") === vatType) { match = x; break; }
         }
       } else {
         match = (await searchCustomers("name", c.name)).find((x) => x.Name === c.name && !x.Email);

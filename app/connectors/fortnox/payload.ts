@@ -23,6 +23,8 @@ const text = (value: string, max = 1024) => truncate(value.replace(CONTROL, " ")
 // The shape Fortnox accepts; an address it would refuse is left off rather than failing the sale.
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[A-Za-z]{2,}$/;
 
+export const fortnoxVatType = (regime: VatRegime) => VAT_TYPE[regime];
+
 export function fortnoxCustomerBody(c: DocumentCustomer) {
   const field = (name: string, value: string | undefined) => (value && text(value) ? { [name]: text(value) } : {});
   return {
