@@ -75,19 +75,24 @@ function refundedRows(refund: ShopifyRefund, invoice: AccountingDocument, issues
     tax += amount(line.total_tax, line.total_tax_set);
     rows.push({ ...original, quantity: -line.quantity, discount: subtotal - full });
   });
+  // Newer API versions list refunded shipping as refund_shipping_lines; older ones (and some
+  // payloads alongside them) as shipping_refund adjustments. One source only, never both.
   const shippingRow = invoice.rows.find((r) => r.kind === "shipping");
-  refund.order_adjustments.forEach((adj, i) => {
-    if (adj.kind !== "shipping_refund") return;
-    const refunded = neg(amount(adj.amount, adj.amount_set));
-    if (refunded === 0) return;
+  const shipping = refund.refund_shipping_lines.length
+    ? refund.refund_shipping_lines.map((l, i) => ({ amount: amount(l.subtotal_amount_set.shop_money.amount, l.subtotal_amount_set), tax: l.tax_amount_set ? amount(l.tax_amount_set.shop_money.amount, l.tax_amount_set) : 0, field: `refund_shipping_lines.${i}` }))
+    : refund.order_adjustments.flatMap((adj, i) => adj.kind === "shipping_refund"
+      ? [{ amount: neg(amount(adj.amount, adj.amount_set)), tax: neg(amount(adj.tax_amount, adj.tax_amount_set)), field: `order_adjustments.${i}` }]
+      : []);
+  for (const { amount: refunded, tax: shippingTax, field } of shipping) {
+    if (refunded === 0) continue;
     if (!shippingRow || refunded > rowTotal(shippingRow) || refunded < 0) {
       issues.push(issue("shipping_refund_exceeds_sale", `The refund returns ${fromMinor(refunded)} of shipping, more than the invoice charged`,
-        `Återbetalningen gäller ${fromMinor(refunded)} i frakt, mer än fakturan debiterade`, `order_adjustments.${i}`));
-      return;
+        `Återbetalningen gäller ${fromMinor(refunded)} i frakt, mer än fakturan debiterade`, field));
+      continue;
     }
-    tax -= amount(adj.tax_amount, adj.tax_amount_set);
+    tax += shippingTax;
     rows.push({ ...shippingRow, quantity: -1, unitPrice: refunded, discount: 0 });
-  });
+  }
   return { rows, tax };
 }
 

@@ -29,6 +29,7 @@ export interface PlannedPayment {
   amount: number;
   /** In the shop's currency (the accounting currency when the shop sells in SEK). */
   amountShop: number;
+  /** "" when the amount in the shop's currency is not known: the connector converts at the document's rate. */
   shopCurrency: string;
   date: string;
 }
@@ -72,16 +73,18 @@ export function planPayments(transactions: OrderTransaction[], invoice: Accounti
  * credit is settled the way the sale was. Only money in the credit's own currency is planned;
  * a refund in another currency is left to the accountant (an empty plan).
  */
-export function planRefundPayments(refund: ShopifyRefund, credit: { currency: string; date: string }, settings: MappingSettings): PlannedPayment[] {
+export function planRefundPayments(refund: ShopifyRefund, credit: { currency: string; date: string; currencyRate?: string }, settings: MappingSettings): PlannedPayment[] {
   const byGateway = new Map<string, PlannedPayment>();
   for (const t of refund.transactions) {
     if (t.kind !== "refund" || (t.status ?? "success") !== "success") continue;
     if (t.currency && t.currency !== credit.currency) return [];
     const gateway = t.gateway || "manual";
     const rule = settings.paymentModes[gateway] ?? settings.paymentModeDefault;
-    const p = byGateway.get(gateway) ?? { gateway, mode: rule.mode, account: rule.account, amount: 0, amountShop: 0, shopCurrency: credit.currency, date: credit.date };
+    // A credit in the buyer's currency has no shop-currency amount here: the connector converts at the credit's rate.
+    const shopCurrency = credit.currencyRate ? "" : credit.currency;
+    const p = byGateway.get(gateway) ?? { gateway, mode: rule.mode, account: rule.account, amount: 0, amountShop: 0, shopCurrency, date: credit.date };
     p.amount -= toMinor(t.amount);
-    p.amountShop = p.amount;
+    p.amountShop = shopCurrency ? p.amount : 0;
     p.date = [p.date, (t.processed_at ?? credit.date).slice(0, 10)].sort().at(-1)!;
     byGateway.set(gateway, p);
   }

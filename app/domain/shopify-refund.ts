@@ -28,6 +28,14 @@ const adjustment = z
   })
   .passthrough();
 
+const refundShippingLine = z
+  .object({
+    shipping_line_id: z.number().int().nullish(),
+    subtotal_amount_set: moneySet,
+    tax_amount_set: moneySet.nullish(),
+  })
+  .passthrough();
+
 const transaction = z
   .object({
     kind: z.string(),
@@ -49,6 +57,7 @@ export const shopifyRefundSchema = z
     note: z.string().nullish(),
     refund_line_items: z.array(refundLineItem).default([]),
     order_adjustments: z.array(adjustment).default([]),
+    refund_shipping_lines: z.array(refundShippingLine).default([]),
     transactions: z.array(transaction).default([]),
   })
   .passthrough();

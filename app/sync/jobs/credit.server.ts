@@ -98,7 +98,6 @@ async function payOutRefund(job: JobRow, counter: CallCounter, settings: Mapping
   // A withdrawn invoice (no credit document) was never paid, so nothing is paid back on it.
   if (!credit?.document || paid) return "";
   const doc: AccountingDocument = JSON.parse(credit.document);
-  if (doc.currencyRate) return "; the refund in a foreign currency is left to the accountant";
   const planned = planRefundPayments(shopifyRefundSchema.parse(JSON.parse(job.payload)), doc, settings);
   if (!planned.length) return "";
   const { connector } = await jobConnector(job, counter);
