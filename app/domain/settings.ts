@@ -62,6 +62,11 @@ export const mappingSettingsSchema = z.object({
   currency: z.enum(["shop", "presentment"]).default("shop"),
   /** invoice: invoice at the trigger. order: a Fortnox order at the trigger, its invoice on fulfilment. */
   document: z.enum(["invoice", "order"]).default("invoice"),
+  /**
+   * An order edited after its invoice was booked. review: the merchant is asked. reinvoice: the
+   * invoice is credited (its payments moved onto the credit) and the edited order invoiced anew.
+   */
+  afterEdit: z.enum(["review", "reinvoice"]).default("review"),
   /** booked: invoices are bookkept at once and payments registered; draft: left for the accountant. */
   bookkeeping: z.enum(["booked", "draft"]).default("booked"),
   /** Per Shopify gateway name; gateways not listed use paymentModeDefault. */

@@ -171,6 +171,41 @@ describe("order lifecycle", () => {
     expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === orderId)).toHaveLength(1);
   });
 
+  it("re-invoices an order edited after booking when the shop chooses so: the invoice credited with its payment moved, the edited order invoiced and paid", async () => {
+    const s = scenarios.find((x) => x.edits)!;
+    const edited = s.edits!.find((e) => e.expected.edited)!.order;
+    const identity = { id: 7700000000005, admin_graphql_api_id: "gid://shopify/Order/7700000000005", name: "#7705" };
+    const order = { ...structuredClone(s.order), ...identity };
+    await stack.db.client.shop.update({ where: { shop: SHOP }, data: { settings: JSON.stringify({ afterEdit: "reinvoice" }) } });
+    try {
+      await stack.sendWebhook(SHOP, "orders/paid", order);
+      await settledJobs(SHOP, identity.admin_graphql_api_id, "payment", 1);
+      // The edit added a coffee, and the buyer paid for it.
+      await postJson(`${stack.shopifySim.url}/__sim/transactions`, { shop: SHOP, orderId: identity.admin_graphql_api_id, transactions: [
+        { kind: "sale", status: "success", gateway: "shopify_payments", amount: order.total_price },
+        { kind: "sale", status: "success", gateway: "shopify_payments", amount: "119.00" },
+      ] });
+      await stack.sendWebhook(SHOP, "orders/updated", { ...structuredClone(edited), ...identity });
+      const [job] = await settledJobs(SHOP, identity.admin_graphql_api_id, "edit", 1);
+      expect(`${job.status} ${job.lastError ?? ""}`.trim()).toBe("succeeded");
+
+      const docs = (await sim("invoices")).filter((i) => i.YourOrderNumber === identity.name);
+      const original = docs.find((i) => i.ExternalInvoiceReference1 === identity.admin_graphql_api_id && !isCredit(i));
+      const credit = docs.find((i) => isCredit(i));
+      const anew = docs.find((i) => String(i.ExternalInvoiceReference1).startsWith(`${identity.admin_graphql_api_id}/edit/`));
+      expect(docs).toHaveLength(3);
+      expect(String(credit.InvoiceReference)).toBe(String(original.DocumentNumber));
+      expect([toOre(original.Total), toOre(credit.Total), toOre(anew.Total)]).toEqual([131500, -131500, 143400]);
+      // Every document is settled: the old payment moved onto the credit, the new invoice paid in full.
+      expect([original, credit, anew].map((d) => toOre(d.Balance))).toEqual([0, 0, 0]);
+      expect(String(anew.Booked)).toBe("true");
+      const link = await stack.db.client.documentLink.findFirstOrThrow({ where: { shop: SHOP, kind: "invoice", shopifyId: identity.admin_graphql_api_id } });
+      expect(link.remoteNumber).toBe(String(anew.DocumentNumber));
+    } finally {
+      await stack.db.client.shop.update({ where: { shop: SHOP }, data: { settings: null } });
+    }
+  });
+
   it("cancels an order before it is booked: no invoice, and a refund waiting for it ends with nothing to credit", async () => {
     const s = scenarios.find((x) => x.file.startsWith("21"))!;
     await stack.db.client.shop.update({ where: { shop: SHOP }, data: { invoiceTrigger: "fulfilled" } });

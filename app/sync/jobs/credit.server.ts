@@ -4,8 +4,8 @@ import { mapCancellationCredit, mapRefundToCredit } from "~/domain/credit";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
 import { shopifyRefundSchema } from "~/domain/shopify-refund";
 import { permanent } from "~/connectors/errors";
-import type { AccountingConnector, CallCounter, RemoteDocument, RemotePayment } from "~/connectors/types";
-import { fromMinor, sum } from "~/domain/money";
+import type { AccountingConnector, CallCounter, RemoteDocument } from "~/connectors/types";
+import { fromMinor } from "~/domain/money";
 import { planRefundPayments } from "~/domain/payments";
 import type { MappingSettings } from "~/domain/settings";
 import { withLock } from "~/lib/lock.server";
@@ -15,6 +15,7 @@ import {
   bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, NeedsReview,
   type BookedInvoice, type JobOutcome, type JobRow,
 } from "./context.server";
+import { registerPayments } from "./payment.server";
 
 // Refunds and cancellations → credits against the order's invoice.
 //   A refund of the whole invoice, the first credit against it: an unbooked invoice is cancelled;
@@ -37,7 +38,7 @@ async function recordCredit(job: JobRow, credit: RemoteDocument, doc: Accounting
 }
 
 /** Books `doc` against `invoice`, exactly once, by the cheapest correct means. */
-async function bookCredit(job: JobRow, connector: AccountingConnector, invoice: BookedInvoice, doc: AccountingDocument, booked: boolean): Promise<JobOutcome> {
+export async function bookCredit(job: JobRow, connector: AccountingConnector, invoice: BookedInvoice, doc: AccountingDocument, booked: boolean): Promise<JobOutcome> {
   const earlierLinks = await db().documentLink.findMany({ where: { shop: job.shop, provider: job.provider, kind: "credit", orderId: job.orderId, NOT: { shopifyId: job.subjectId } } });
   // A full refund of an unbooked invoice cancelled it (the credit record points at the invoice).
   if (earlierLinks.some((l) => l.remoteId === invoice.remoteId)) return nothing(`invoice ${invoice.number} was cancelled: nothing left to credit`);
@@ -101,22 +102,8 @@ async function payOutRefund(job: JobRow, counter: CallCounter, settings: Mapping
   const planned = planRefundPayments(shopifyRefundSchema.parse(JSON.parse(job.payload)), doc, settings);
   if (!planned.length) return "";
   const { connector } = await jobConnector(job, counter);
-  const unmatched: RemotePayment[] = job.phase === "paying" ? await connector.findPayments(credit.remoteId) : [];
-  const registered: RemotePayment[] = [];
-  for (const p of planned) {
-    const i = unmatched.findIndex((u) => u.mode === p.mode && u.amount === p.amount);
-    if (i >= 0) { registered.push(unmatched.splice(i, 1)[0]); continue; }
-    if (job.phase !== "paying") {
-      job.phase = "paying";
-      await db().syncJob.update({ where: { id: job.id }, data: { phase: "paying" } });
-    }
-    registered.push(await connector.createPayment({ id: credit.remoteId, number: credit.remoteNumber ?? credit.remoteId, currency: doc.currency }, p));
-  }
-  for (const r of registered) if (!r.booked) await connector.bookkeepPayment(r.id);
-  const ids = registered.map((r) => r.id).join(",");
-  await db().documentLink.create({
-    data: { ...where, kind: "refund_payment", orderId: job.orderId, remoteId: ids, remoteNumber: ids, total: fromMinor(sum(planned.map((p) => p.amount))), currency: doc.currency, document: JSON.stringify(planned) },
-  });
+  const document = { id: credit.remoteId, number: credit.remoteNumber ?? credit.remoteId, currency: doc.currency };
+  await registerPayments(job, connector, document, planned, { kind: "refund_payment", shopifyId: job.subjectId, phase: "paying" });
   return `; paid back ${planned.map((p) => `${fromMinor(-p.amount)} ${p.mode}`).join(" + ")}`;
 }
 

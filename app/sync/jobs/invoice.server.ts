@@ -23,7 +23,7 @@ function articleSpec(row: ArticleRow, defaultArticle: string): ArticleSpec {
 }
 
 /** The order as a document, with its customer and articles present in the accounting system. */
-async function prepareDocument(job: JobRow, settings: MappingSettings, connector: AccountingConnector, scope: EntityScope) {
+export async function prepareDocument(job: JobRow, settings: MappingSettings, connector: AccountingConnector, scope: EntityScope) {
   const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
   const mapped = mapOrderToInvoice(order, settings);
   if (!mapped.ok) throw mappingFailure(mapped.issues);

@@ -1,13 +1,45 @@
 import { db } from "~/db.server";
 import { fromMinor, sum } from "~/domain/money";
-import { planPayments } from "~/domain/payments";
-import type { CallCounter, RemotePayment } from "~/connectors/types";
+import { planPayments, type PlannedPayment } from "~/domain/payments";
+import type { AccountingConnector, CallCounter, RemotePayment } from "~/connectors/types";
 import { orderTransactions } from "~/shopify/transactions.server";
 import { bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, type JobOutcome, type JobRow } from "./context.server";
 
 // The order is paid → the invoice's payments, one per gateway (a gift card is a gateway), each
 // bookkept. Payments carry no reference of ours in Fortnox, so a retry after a possible create
 // matches what the invoice already has by mode and amount before it registers anything.
+
+/**
+ * Registers `planned` on `document` and bookkeeps them, then records them as one DocumentLink.
+ * `phase` marks that a create may have landed: a run that finds its job in that phase first
+ * matches what the document already has, by mode and amount.
+ */
+export async function registerPayments(
+  job: JobRow,
+  connector: AccountingConnector,
+  document: { id: string; number: string; currency: string },
+  planned: PlannedPayment[],
+  link: { kind: string; shopifyId: string; phase: string },
+): Promise<string> {
+  const unmatched: RemotePayment[] = job.phase === link.phase ? await connector.findPayments(document.id) : [];
+  const registered: RemotePayment[] = [];
+  for (const p of planned) {
+    const i = unmatched.findIndex((u) => u.mode === p.mode && u.amount === p.amount);
+    if (i >= 0) { registered.push(unmatched.splice(i, 1)[0]); continue; }
+    if (job.phase !== link.phase) {
+      job.phase = link.phase;
+      await db().syncJob.update({ where: { id: job.id }, data: { phase: link.phase } });
+    }
+    registered.push(await connector.createPayment(document, p));
+  }
+  for (const r of registered) if (!r.booked) await connector.bookkeepPayment(r.id);
+  const ids = registered.map((r) => r.id).join(",");
+  await db().documentLink.create({
+    data: { shop: job.shop, provider: job.provider, kind: link.kind, shopifyId: link.shopifyId, orderId: job.orderId ?? job.subjectId, remoteId: ids,
+      remoteNumber: ids, total: fromMinor(sum(planned.map((p) => p.amount))), currency: document.currency, document: JSON.stringify(planned) },
+  });
+  return ids;
+}
 
 export async function runPaymentJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
   const done = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "payment", shopifyId: job.subjectId } });
@@ -26,28 +58,7 @@ export async function runPaymentJob(job: JobRow, counter: CallCounter): Promise<
   if (cancelled) return { documentNumber: null, outcome: `invoice ${invoice.number} was cancelled: no payment registered` };
   const { connector } = await jobConnector(job, counter);
   const remoteInvoice = { id: invoice.remoteId, number: invoice.number, currency: invoice.document.currency };
-
-  const unmatched: RemotePayment[] = job.phase === "creating" ? await connector.findPayments(invoice.remoteId) : [];
-  const registered: RemotePayment[] = [];
-  for (const planned of plan.payments) {
-    const i = unmatched.findIndex((p) => p.mode === planned.mode && p.amount === planned.amount);
-    if (i >= 0) { registered.push(unmatched.splice(i, 1)[0]); continue; }
-    if (job.phase !== "creating") {
-      job.phase = "creating";
-      await db().syncJob.update({ where: { id: job.id }, data: { phase: "creating" } });
-    }
-    registered.push(await connector.createPayment(remoteInvoice, planned));
-  }
-  for (const p of registered) if (!p.booked) await connector.bookkeepPayment(p.id);
-
-  const ids = registered.map((p) => p.id).join(",");
-  await db().$transaction([
-    db().documentLink.create({
-      data: { shop: job.shop, provider: job.provider, kind: "payment", shopifyId: job.subjectId, orderId: job.subjectId, remoteId: ids,
-        remoteNumber: ids, total: fromMinor(sum(plan.payments.map((p) => p.amount))), currency: invoice.document.currency, document: JSON.stringify(plan.payments) },
-    }),
-    db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
-  ]);
+  const ids = await registerPayments(job, connector, remoteInvoice, plan.payments, { kind: "payment", shopifyId: job.subjectId, phase: "creating" });
   const what = plan.payments.map((p) => `${fromMinor(p.amount)} ${p.mode}`).join(" + ");
   return { documentNumber: ids, outcome: `registered ${what} on invoice ${invoice.number}` };
 }
