@@ -86,6 +86,8 @@ async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; s
     return { subjectId, specs: settings.flows.cancellations && !order.test ? [{ ...base, kind: "cancel" }] : [] };
   }
   const specs: JobSpec[] = [];
+  // A stale delivery (an older orders/paid) that arrives after the order was cancelled books nothing.
+  if (await db().syncJob.findFirst({ where: { shop: hook.shop, kind: "cancel", subjectId }, select: { id: true } })) return { subjectId, specs };
   const trigger = (shop?.invoiceTrigger ?? "paid") as InvoiceTrigger;
   if (settings.document === "order") {
     // The Fortnox order at the shop's trigger; its invoice when Shopify has fulfilled the order.

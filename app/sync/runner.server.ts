@@ -8,7 +8,7 @@ import { log, withContext } from "~/lib/log.server";
 import { redis } from "~/lib/redis.server";
 import { enqueue } from "~/queue/queues.server";
 import { writeBack, type WriteBackStatus } from "~/shopify/write-back.server";
-import { invoiceState, NeedsReview, WaitingForInvoice, type JobOutcome, type JobRow } from "./jobs/context.server";
+import { invoiceState, NeedsReview, OrderCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./jobs/context.server";
 import { runCancelJob, runRefundJob } from "./jobs/credit.server";
 import { runEditJob } from "./jobs/edit.server";
 import { runInvoiceJob, runOrderJob } from "./jobs/invoice.server";
@@ -112,6 +112,12 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
             await db().syncJob.update({ where: { id: job.id }, data: { status: "retrying" } });
             return "retry";
           }
+          return "settled";
+        }
+        if (e instanceof OrderCancelled) {
+          await db().syncJob.update({ where: { id: job.id }, data: { status: "cancelled", lastError: e.message, lastErrorCode: "order_cancelled", finishedAt: new Date() } });
+          await finish("cancelled", { error: e.message, errorCode: "order_cancelled" });
+          await releaseWaiting({ ...job, subjectId: job.orderId ?? job.subjectId });
           return "settled";
         }
         // The order's status goes out first: a settled job means its order already shows it.

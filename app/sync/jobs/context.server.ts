@@ -31,6 +31,15 @@ export class NeedsReview extends Error {
   constructor(message: string, readonly documentNumber: string | null) { super(message); }
 }
 
+/** The order was cancelled before this job booked anything: it never will. */
+export class OrderCancelled extends Error {}
+
+/** Stops a job that would book an order Shopify has since cancelled (a stale delivery got in after the cancellation). */
+export async function refuseIfCancelled(job: JobRow): Promise<void> {
+  const cancel = await db().syncJob.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "cancel", subjectId: job.orderId ?? job.subjectId }, select: { id: true } });
+  if (cancel) throw new OrderCancelled("the order was cancelled before it was booked");
+}
+
 /** The job cannot run before its order's invoice is booked; it is released when it is. */
 export class WaitingForInvoice extends Error {}
 

@@ -6,7 +6,7 @@ import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
 import type { AccountingConnector, ArticleSpec, CallCounter, RemoteDocument, RemoteOrder } from "~/connectors/types";
 import { ensureEntity, type EntityScope } from "../entities.server";
-import { jobConnector, jobSettings, mappingFailure, NeedsReview, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
+import { jobConnector, jobSettings, mappingFailure, NeedsReview, refuseIfCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
 
 // Order → invoice, exactly once: mapping → customer and articles → the invoice (searching for it
 // first when an earlier attempt may have created it) → DocumentLink → bookkeeping if the shop
@@ -45,6 +45,7 @@ const creating = (job: JobRow) => db().syncJob.update({ where: { id: job.id }, d
 export async function runOrderJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
   const existing = await db().documentLink.findFirst({ where: { shop: job.shop, provider: job.provider, kind: "order", shopifyId: job.subjectId } });
   if (existing) return { documentNumber: existing.remoteNumber, outcome: `already ordered (${existing.remoteNumber})` };
+  if (job.phase === "new") await refuseIfCancelled(job);
   const settings = await jobSettings(job.shop);
   const { connector, scope } = await jobConnector(job, counter);
   const { doc, customerNumber } = await prepareDocument(job, settings, connector, scope);
@@ -102,6 +103,9 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
     number = existing.remoteNumber ?? existing.remoteId;
     outcome = "already booked";
   } else {
+    // Nothing sent yet: an order cancelled meanwhile is not booked at all. (Once a create may
+    // have landed, the cancellation's credit takes care of it instead.)
+    if (job.phase === "new") await refuseIfCancelled(job);
     let doc: AccountingDocument;
     let customerId: string | null;
     if (settings.document === "order") {

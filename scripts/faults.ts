@@ -1,0 +1,68 @@
+// npm run test:faults [-- --full] [-- --db sqlite|postgres|both]
+//
+// The fault suite: the real app, worker, Redis, database and the strict simulators over HTTP,
+// with faults injected; each scenario counts what survived, each security check what got
+// through. Prints one table and exits non-zero unless every scenario shows 0 duplicates, 0 lost
+// and 0 stuck and every security check holds. CI runs the small counts; --full the full ones.
+// PostgreSQL runs need TEST_POSTGRES_URL (scripts/postgres.sh starts a throwaway cluster).
+
+import { parseArgs } from "node:util";
+import { startStack } from "../test/helpers/stack";
+import type { DbKind } from "../test/helpers/services";
+import { createPaidRace, staleDeliveries, tripleDeliveries } from "./faults/scenarios/deliveries";
+import { securityChecks } from "./faults/security";
+import type { Scenario } from "./faults/types";
+
+const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries];
+
+const { values } = parseArgs({ options: { full: { type: "boolean", default: false }, db: { type: "string", default: "sqlite" }, only: { type: "string" } } });
+const size = values.full ? "full" : "ci";
+const dbs: DbKind[] = values.db === "both" ? ["sqlite", "postgres"] : [values.db as DbKind];
+if (!dbs.every((d) => d === "sqlite" || d === "postgres")) {
+  console.error(`--db must be sqlite, postgres or both (got ${values.db})`);
+  process.exit(2);
+}
+if (dbs.includes("postgres") && !process.env.TEST_POSTGRES_URL) {
+  console.error("--db postgres needs TEST_POSTGRES_URL (eval \"$(scripts/postgres.sh)\" starts one)");
+  process.exit(2);
+}
+
+interface Row { db: string; name: string; runs: number; expected: number; booked: number; duplicates: number; lost: number; stuck: number; seconds: number; ok: boolean; note?: string }
+const rows: Row[] = [];
+
+for (const db of dbs) {
+  process.env.TEST_DB = db;
+  const stack = await startStack({ db, env: { LOG_LEVEL: "warn" } });
+  try {
+    for (const s of scenarios.filter((x) => !values.only || x.name.includes(values.only))) {
+      const started = Date.now();
+      try {
+        const f = await s.run(stack, s.runs[size]);
+        rows.push({ db, name: s.name, ...f, seconds: Math.round((Date.now() - started) / 1000), ok: f.duplicates === 0 && f.lost === 0 && f.stuck === 0 && f.booked === f.expected });
+      } catch (e) {
+        rows.push({ db, name: s.name, runs: 0, expected: 0, booked: 0, duplicates: 0, lost: 0, stuck: 0, seconds: Math.round((Date.now() - started) / 1000), ok: false, note: (e as Error).message.split("\n")[0] });
+      }
+    }
+    for (const c of securityChecks.filter((x) => !values.only || x.name.includes(values.only))) {
+      const started = Date.now();
+      try {
+        const r = await c.run(stack, c.cases[size]);
+        rows.push({ db, name: `security: ${c.name}`, runs: r.cases, expected: r.cases, booked: r.cases - r.failures.length, duplicates: 0, lost: r.failures.length, stuck: 0,
+          seconds: Math.round((Date.now() - started) / 1000), ok: r.failures.length === 0, note: r.failures.slice(0, 3).join("; ") || undefined });
+      } catch (e) {
+        rows.push({ db, name: `security: ${c.name}`, runs: 0, expected: 0, booked: 0, duplicates: 0, lost: 0, stuck: 0, seconds: Math.round((Date.now() - started) / 1000), ok: false, note: (e as Error).message.split("\n")[0] });
+      }
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+console.log(`\n| db | scenario | runs | expected | booked | duplicates | lost | stuck | s | |`);
+console.log(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
+for (const r of rows) {
+  console.log(`| ${r.db} | ${r.name} | ${r.runs} | ${r.expected} | ${r.booked} | ${r.duplicates} | ${r.lost} | ${r.stuck} | ${r.seconds} | ${r.ok ? "ok" : `FAIL${r.note ? `: ${r.note}` : ""}`} |`);
+}
+const failed = rows.filter((r) => !r.ok);
+console.log(failed.length ? `\n${failed.length} of ${rows.length} failed` : `\nall ${rows.length} held (${size} counts)`);
+process.exit(failed.length ? 1 : 0);
