@@ -10,10 +10,11 @@ import { parseArgs } from "node:util";
 import { startStack } from "../test/helpers/stack";
 import type { DbKind } from "../test/helpers/services";
 import { createPaidRace, staleDeliveries, tripleDeliveries } from "./faults/scenarios/deliveries";
+import { lostResponses } from "./faults/scenarios/lost-response";
 import { securityChecks } from "./faults/security";
 import type { Scenario } from "./faults/types";
 
-const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries];
+const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries, lostResponses];
 
 const { values } = parseArgs({ options: { full: { type: "boolean", default: false }, db: { type: "string", default: "sqlite" }, only: { type: "string" } } });
 const size = values.full ? "full" : "ci";
