@@ -18,6 +18,9 @@ TEST_DB=sqlite npx vitest run test/integration
 echo "== the demo and the admin page, end to end"
 npx vitest run test/e2e
 
+echo "== the fault and security suite (CI counts; npm run test:faults -- --full --db both for the full run)"
+npx tsx scripts/faults.ts
+
 echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT

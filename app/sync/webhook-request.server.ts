@@ -20,7 +20,9 @@ export interface VerifiedWebhook {
 }
 
 function reject(status: number, message: string): never {
-  throw new Response(message, { status, headers: { "Content-Type": "text/plain" } });
+  // A body refused unread is still on the connection: it must close, or the next delivery that
+  // reuses it is read from the middle of this one and fails.
+  throw new Response(message, { status, headers: { "Content-Type": "text/plain", ...(status === 413 ? { Connection: "close" } : {}) } });
 }
 
 export function hmacMatches(rawBody: Buffer, header: string | null, secret: string): boolean {
