@@ -44,7 +44,7 @@ for (const db of dbs) {
         rows.push({ db, name: s.name, runs: 0, expected: 0, booked: 0, duplicates: 0, lost: 0, stuck: 0, seconds: Math.round((Date.now() - started) / 1000), ok: false, note: (e as Error).message.split("\n")[0] });
       }
     }
-    for (const c of securityChecks.filter((x) => !values.only || x.name.includes(values.only))) {
+    for (const c of securityChecks.filter((x) => !values.only || `security: ${x.name}`.includes(values.only))) {
       const started = Date.now();
       try {
         const r = await c.run(stack, c.cases[size]);

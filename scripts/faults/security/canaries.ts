@@ -2,7 +2,8 @@ import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import { FORTNOX_TENANT } from "../../../test/helpers/orders";
 import { waitSettled, type Stack } from "../../../test/helpers/stack";
 import type { SecurityCheck } from "../types";
-import { around, contains, dumpDatabase, dumpRedis, prng, randomHex, seedFromEnv } from "./support";
+import { prng } from "../../../test/fixtures/shopify/orders";
+import { around, contains, dumpDatabase, dumpRedis, randomHex, seedFromEnv } from "./support";
 
 // Buyers' names, e-mail addresses and street addresses go through Kontera on their way to the
 // books. They must never be written to a log or left in Redis; after customers/redact our copies

@@ -1,21 +1,9 @@
 import type { Stack } from "../../../test/helpers/stack";
 
-// What the security checks share: a seeded PRNG (a failing case can be replayed), and dumps of
+// What the security checks share: the seed of a run (a failing case can be replayed), and dumps of
 // everything the product keeps, the database and Redis, as text to search for values that must
 // not be there. The dumps read the stores directly, table by table and key by key, so a table or
 // key added later is searched without anyone remembering to add it here.
-
-/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FAULTS_SEED replays a run; otherwise every run draws new cases and says which seed it used. */
 export function seedFromEnv(): number {

@@ -3,7 +3,8 @@ import http from "node:http";
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import type { Stack } from "../../../test/helpers/stack";
 import type { SecurityCheck } from "../types";
-import { prng, randomHex, seedFromEnv } from "./support";
+import { prng } from "../../../test/fixtures/shopify/orders";
+import { randomHex, seedFromEnv } from "./support";
 
 // Anyone on the internet can POST to /webhooks/orders. Only a delivery signed with the app secret
 // over exactly these bytes, with the headers Shopify sends and an order we can read, may become a
