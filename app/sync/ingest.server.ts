@@ -61,6 +61,17 @@ function parseOrder(hook: VerifiedWebhook): ShopifyOrder {
   return parsed.data;
 }
 
+/**
+ * Is this payload older than the newest one the order's invoice or edits were booked from? Shopify
+ * delivers out of order (and echoes our own writes late): an old state must not look like an edit.
+ */
+async function isStale(shop: string, orderId: string, order: ShopifyOrder): Promise<boolean> {
+  if (!order.updated_at) return false;
+  const booked = await db().syncJob.findMany({ where: { shop, orderId, kind: { in: ["invoice", "order", "edit"] } }, select: { payload: true } });
+  const seen = booked.map((j) => Date.parse((JSON.parse(j.payload) as { updated_at?: string }).updated_at ?? "")).filter(Number.isFinite);
+  return seen.length > 0 && Date.parse(order.updated_at) <= Math.max(...seen);
+}
+
 /** What a delivery asks of the accounting system, under the shop's settings. */
 async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; settings: string | null } | null): Promise<{ subjectId?: string; specs: JobSpec[] }> {
   const configured = settingsFromShop(shop);
@@ -101,7 +112,7 @@ async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; s
     // Edited after booking? Each distinct edited state is one job, so repeats of the same update
     // (and our own write-back's echo) add nothing.
     const link = await db().documentLink.findFirst({ where: { shop: hook.shop, kind: "invoice", shopifyId: subjectId, document: { not: null } } });
-    const check = link ? editedSince(order, JSON.parse(link.document!), settings) : { edited: false as const };
+    const check = link && !(await isStale(hook.shop, subjectId, order)) ? editedSince(order, JSON.parse(link.document!), settings) : { edited: false as const };
     if (check.edited) specs.push({ ...base, kind: "edit", subjectId: `${subjectId}/edit/${check.fingerprint}` });
   }
   return { subjectId, specs };
