@@ -31,6 +31,23 @@ export class NeedsReview extends Error {
   constructor(message: string, readonly documentNumber: string | null) { super(message); }
 }
 
+/**
+ * Exactly once without an idempotency key: a job whose `phase` says a create may have landed
+ * searches for our reference first and adopts a single match (two or more need a person);
+ * otherwise it records that phase, then creates.
+ */
+export async function adoptOrCreate<T extends { number: string }>(
+  job: JobRow, phase: string, what: string, reference: string, find: () => Promise<T[]>, create: () => Promise<T>,
+): Promise<{ remote: T; how: "adopted" | "created" }> {
+  if (job.phase === phase) {
+    const found = await find();
+    if (found.length > 1) throw new NeedsReview(`${found.length} ${what} carry reference ${reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
+    if (found.length === 1) return { remote: found[0], how: "adopted" };
+  }
+  await db().syncJob.update({ where: { id: job.id }, data: { phase } });
+  return { remote: await create(), how: "created" };
+}
+
 /** The order was cancelled before this job booked anything: it never will. */
 export class OrderCancelled extends Error {}
 

@@ -12,7 +12,7 @@ import { withLock } from "~/lib/lock.server";
 import { redis } from "~/lib/redis.server";
 import { env } from "~/env.server";
 import {
-  bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, NeedsReview,
+  adoptOrCreate, bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, NeedsReview,
   type BookedInvoice, type JobOutcome, type JobRow,
 } from "./context.server";
 import { registerPayments } from "./payment.server";
@@ -59,18 +59,10 @@ export async function bookCredit(job: JobRow, connector: AccountingConnector, in
     return { documentNumber: credit.number, outcome: `${state.creditedBy ? "adopted" : "created"} credit ${credit.number} of invoice ${invoice.number}` };
   }
 
-  let credit: RemoteDocument | undefined;
-  let how = "created";
-  if (job.phase === "creating") {
-    const found = await connector.findDocuments(doc.reference, "credit");
-    if (found.length > 1) throw new NeedsReview(`${found.length} credit invoices carry reference ${doc.reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
-    if (found.length === 1) { credit = found[0]; how = "adopted"; }
-  }
-  if (!credit) {
-    await db().syncJob.update({ where: { id: job.id }, data: { phase: "creating" } });
-    if (!invoice.customerId) throw permanent(`invoice ${invoice.number} was booked without a recorded customer; credit it by hand`, "invoice_customer_missing");
-    credit = await connector.createDocument(doc, invoice.customerId);
-  }
+  const customerId = invoice.customerId;
+  if (!customerId) throw permanent(`invoice ${invoice.number} was booked without a recorded customer; credit it by hand`, "invoice_customer_missing");
+  const { remote: credit, how } = await adoptOrCreate(job, "creating", "credit invoices", doc.reference,
+    () => connector.findDocuments(doc.reference, "credit"), () => connector.createDocument(doc, customerId));
   await recordCredit(job, credit, doc);
   if (credit.total !== doc.total) {
     throw new NeedsReview(`credit invoice ${credit.number} totals ${fromMinor(credit.total)} but the refund totals ${fromMinor(doc.total)}`, credit.number);

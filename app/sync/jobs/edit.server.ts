@@ -6,9 +6,9 @@ import { fromMinor } from "~/domain/money";
 import { planPayments, type PlannedPayment } from "~/domain/payments";
 import type { MappingSettings } from "~/domain/settings";
 import { shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
-import type { AccountingConnector, CallCounter, RemoteDocument } from "~/connectors/types";
+import type { AccountingConnector, CallCounter } from "~/connectors/types";
 import { orderTransactions } from "~/shopify/transactions.server";
-import { bookedInvoice, jobConnector, jobSettings, mappingFailure, NeedsReview, type BookedInvoice, type JobOutcome, type JobRow } from "./context.server";
+import { adoptOrCreate, bookedInvoice, jobConnector, jobSettings, mappingFailure, NeedsReview, type BookedInvoice, type JobOutcome, type JobRow } from "./context.server";
 import { bookCredit } from "./credit.server";
 import { prepareDocument } from "./invoice.server";
 import { registerPayments } from "./payment.server";
@@ -53,12 +53,8 @@ async function creditOld(job: JobRow, connector: AccountingConnector, invoice: B
 async function invoiceAnew(job: JobRow, connector: AccountingConnector, scope: Parameters<typeof prepareDocument>[3], invoice: BookedInvoice, settings: MappingSettings) {
   const { doc: mapped, customerNumber } = await prepareDocument(job, settings, connector, scope);
   const doc: AccountingDocument = { ...mapped, reference: job.subjectId };
-  let remote: RemoteDocument | undefined;
-  if (job.phase === "reinvoicing") [remote] = await connector.findDocuments(doc.reference, "invoice");
-  if (!remote) {
-    await db().syncJob.update({ where: { id: job.id }, data: { phase: "reinvoicing" } });
-    remote = await connector.createDocument(doc, customerNumber);
-  }
+  const { remote } = await adoptOrCreate(job, "reinvoicing", "invoices", doc.reference,
+    () => connector.findDocuments(doc.reference, "invoice"), () => connector.createDocument(doc, customerNumber));
   if (settings.bookkeeping === "booked" && !remote.booked) await connector.bookkeep(remote.id);
   const orderId = job.orderId!;
   const where = { shop: job.shop, provider: job.provider };

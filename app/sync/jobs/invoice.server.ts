@@ -4,9 +4,9 @@ import type { MappingSettings } from "~/domain/settings";
 import { mapOrderToInvoice } from "~/domain/mapping";
 import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
-import type { AccountingConnector, ArticleSpec, CallCounter, RemoteDocument, RemoteOrder } from "~/connectors/types";
+import type { AccountingConnector, ArticleSpec, CallCounter, RemoteDocument } from "~/connectors/types";
 import { ensureEntity, type EntityScope } from "../entities.server";
-import { jobConnector, jobSettings, mappingFailure, NeedsReview, refuseIfCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
+import { adoptOrCreate, jobConnector, jobSettings, mappingFailure, NeedsReview, refuseIfCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
 
 // Order → invoice, exactly once: mapping → customer and articles → the invoice (searching for it
 // first when an earlier attempt may have created it) → DocumentLink → bookkeeping if the shop
@@ -49,17 +49,8 @@ export async function runOrderJob(job: JobRow, counter: CallCounter): Promise<Jo
   const settings = await jobSettings(job.shop);
   const { connector, scope } = await jobConnector(job, counter);
   const { doc, customerNumber } = await prepareDocument(job, settings, connector, scope);
-  let remote: RemoteOrder | undefined;
-  let how = "created";
-  if (job.phase === "creating") {
-    const found = await connector.findOrders(doc.reference);
-    if (found.length > 1) throw new NeedsReview(`${found.length} orders carry reference ${doc.reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
-    if (found.length === 1) { remote = found[0]; how = "adopted"; }
-  }
-  if (!remote) {
-    await creating(job);
-    remote = await connector.createOrder(doc, customerNumber);
-  }
+  const { remote, how } = await adoptOrCreate(job, "creating", "orders", doc.reference,
+    () => connector.findOrders(doc.reference), () => connector.createOrder(doc, customerNumber));
   await db().$transaction([
     db().documentLink.create({
       data: { shop: job.shop, provider: job.provider, kind: "order", shopifyId: doc.reference, orderId: doc.reference, remoteId: remote.id,
@@ -114,17 +105,9 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
       const prepared = await prepareDocument(job, settings, connector, scope);
       doc = prepared.doc;
       customerId = prepared.customerNumber;
-      outcome = "created";
-      if (job.phase === "creating") {
-        // An earlier attempt sent the create and never recorded the answer: it may have landed.
-        const found = await connector.findDocuments(doc.reference, "invoice");
-        if (found.length > 1) throw new NeedsReview(`${found.length} invoices carry reference ${doc.reference}: ${found.map((f) => f.number).join(", ")}`, found[0].number);
-        if (found.length === 1) { remote = found[0]; outcome = "adopted"; }
-      }
-      if (!remote) {
-        await creating(job);
-        remote = await connector.createDocument(doc, customerId);
-      }
+      // An earlier attempt may have sent the create and never recorded the answer.
+      ({ remote, how: outcome } = await adoptOrCreate(job, "creating", "invoices", doc.reference,
+        () => connector.findDocuments(doc.reference, "invoice"), () => connector.createDocument(doc, customerId!)));
     }
     await db().$transaction([
       db().documentLink.create({
