@@ -38,6 +38,9 @@ const schema = z
     SYNC_LOCK_MS: int(30_000),
     SWEEPER_INTERVAL_MS: int(30_000),
     SWEEPER_STALE_MS: int(120_000),
+    // How long a call to Fortnox or Visma may take before we treat it as lost (and search before
+    // creating again). The fault suite shortens it so its injected hangs cost seconds, not minutes.
+    ACCOUNTING_TIMEOUT_MS: int(30_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_ORIGIN) {

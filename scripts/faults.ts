@@ -11,10 +11,12 @@ import { startStack } from "../test/helpers/stack";
 import type { DbKind } from "../test/helpers/services";
 import { createPaidRace, staleDeliveries, tripleDeliveries } from "./faults/scenarios/deliveries";
 import { lostResponses } from "./faults/scenarios/lost-response";
+import { sigkills, sigterm } from "./faults/scenarios/crashes";
+import { redisFlushed, redisRestarted } from "./faults/scenarios/redis";
 import { securityChecks } from "./faults/security";
 import type { Scenario } from "./faults/types";
 
-const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries, lostResponses];
+const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries, lostResponses, ...sigkills, sigterm, redisFlushed, redisRestarted];
 
 const { values } = parseArgs({ options: { full: { type: "boolean", default: false }, db: { type: "string", default: "sqlite" }, only: { type: "string" } } });
 const size = values.full ? "full" : "ci";
@@ -33,7 +35,7 @@ const rows: Row[] = [];
 
 for (const db of dbs) {
   process.env.TEST_DB = db;
-  const stack = await startStack({ db, env: { LOG_LEVEL: "warn" } });
+  const stack = await startStack({ db, env: { LOG_LEVEL: "warn", ACCOUNTING_TIMEOUT_MS: "3000" } });
   try {
     for (const s of scenarios.filter((x) => !values.only || x.name.includes(values.only))) {
       const started = Date.now();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { env } from "~/env.server";
 import { authError, permanent, retryable } from "./errors";
 
 // OAuth2 authorization-code flow and refresh, as Fortnox and Visma both speak it: client
@@ -35,7 +36,7 @@ async function tokenRequest(client: OAuthClient, form: Record<string, string>): 
         Accept: "application/json",
       },
       body: new URLSearchParams(form),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(env().ACCOUNTING_TIMEOUT_MS),
     });
   } catch (e) {
     throw retryable(`token endpoint unreachable: ${(e as Error).message}`, "network");

@@ -29,25 +29,45 @@ export async function freePort(): Promise<number> {
 export interface RedisServer {
   url: string;
   client: IORedis;
+  /** SIGKILL, as a crash or an OOM kill would: nothing is saved (no RDB, no AOF). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "kontera-redis-"));
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  const spawnServer = async () => {
+    const p = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+    await waitFor("redis-server to listen", () => new Promise<boolean>((resolve) => {
+      const s = connect(port, "127.0.0.1", () => { s.end(); resolve(true); });
+      s.on("error", () => resolve(false));
+    }), 10_000, 50);
+    return p;
+  };
+  let proc = await spawnServer();
   const url = `redis://127.0.0.1:${port}`;
-  await waitFor("redis-server to listen", () => new Promise<boolean>((resolve) => {
-    const s = connect(port, "127.0.0.1", () => { s.end(); resolve(true); });
-    s.on("error", () => resolve(false));
-  }), 10_000, 50);
   const client = new IORedis(url, { maxRetriesPerRequest: 3 });
+  client.on("error", () => undefined); // reconnects on its own when a test restarts the server
+  const kill = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once("exit", r));
+    proc.kill("SIGKILL");
+    await exited;
+  };
   return {
     url,
     client,
+    kill,
+    async restart() {
+      await kill();
+      proc = await spawnServer();
+    },
     async stop() {
       client.disconnect();
-      proc.kill("SIGKILL");
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

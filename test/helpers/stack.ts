@@ -29,6 +29,8 @@ export interface Stack {
   app: Child;
   worker: Child | null;
   startWorker(extraEnv?: Record<string, string>): Promise<Child>;
+  /** Another web process on the same database and Redis (as behind a load balancer); returns its origin. */
+  startApp(): Promise<string>;
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
   sessionToken(shop: string): Promise<string>;
   /** A request from the embedded admin: browser user agent, App Bridge session token. */
@@ -91,16 +93,27 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...opts.env,
   };
 
-  const app = startChild(bin("remix-serve"), ["build/server/index.js"], { ...env, PORT: String(appPort), HOST: "127.0.0.1" }, "app");
+  const serve = async (port: number, name: string) => {
+    const child = startChild(bin("remix-serve"), ["build/server/index.js"], { ...env, PORT: String(port), HOST: "127.0.0.1" }, name);
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(`${name} to answer /healthz`, async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok, 60_000);
+    } catch (e) {
+      await child.kill("SIGKILL");
+      throw new Error(`${(e as Error).message}\n${child.output()}`);
+    }
+    return child;
+  };
+  let app: Child;
   try {
-    await waitFor("the app to answer /healthz", async () => (await fetch(`${appUrl}/healthz`).catch(() => null))?.ok, 60_000);
+    app = await serve(appPort, "app");
   } catch (e) {
-    await app.kill("SIGKILL");
     await Promise.all([shopifySim.close(), fortnoxSim?.close(), db.drop(), redis.stop()]);
-    throw new Error(`${(e as Error).message}\n${app.output()}`);
+    throw e;
   }
 
   const workers: Child[] = [];
+  const moreApps: Child[] = [];
   const stack: Stack = {
     redis, db, fortnoxSim, shopifySim, appUrl, env, app,
     worker: null,
@@ -111,6 +124,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       workers.push(w);
       stack.worker = w;
       return w;
+    },
+    async startApp() {
+      const port = await freePort();
+      moreApps.push(await serve(port, `app ${moreApps.length + 2}`));
+      return `http://127.0.0.1:${port}`;
     },
     async stopWorker(signal = "SIGTERM") {
       await stack.worker?.kill(signal);
@@ -143,7 +161,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async sendWebhook(shop, topic, payload, o = {}) {
       return postJson(`${shopifySim.url}/__sim/webhooks`, { shop, topic, payload, deliveries: o.deliveries ?? 1 });
     },
-    output: () => [app.output(), ...workers.map((w) => w.output())].join("\n"),
+    output: () => [app.output(), ...moreApps.map((a) => a.output()), ...workers.map((w) => w.output())].join("\n"),
     async stop() {
       // KONTERA_TEST_LOGS=dir keeps every process's output for a post-mortem.
       if (process.env.KONTERA_TEST_LOGS) {
@@ -152,7 +170,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         writeFileSync(path.join(process.env.KONTERA_TEST_LOGS, `stack-${Date.now()}.log`), stack.output());
       }
       await Promise.all(workers.map((w) => w.kill("SIGKILL")));
-      await app.kill();
+      await Promise.all([app, ...moreApps].map((a) => a.kill()));
       await shopifySim.close();
       await fortnoxSim?.close();
       await db.drop();

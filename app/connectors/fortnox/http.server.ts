@@ -1,3 +1,4 @@
+import { env } from "~/env.server";
 import { currentContext, log } from "~/lib/log.server";
 import { acquireSlot, type RateLimit } from "~/lib/rate-limit.server";
 import { redis } from "~/lib/redis.server";
@@ -12,7 +13,6 @@ import type { CallCounter } from "../types";
 // request arrives. The extra 300 ms absorbs the time between our slot and Fortnox's arrival stamp.
 export const FORTNOX_LIMIT: RateLimit = { max: 25, windowMs: 5_300 };
 const MAX_429_WAIT_MS = 120_000;
-const TIMEOUT_MS = 30_000;
 
 export interface FortnoxHttpOptions {
   apiUrl: string;
@@ -33,6 +33,12 @@ export function parseFortnoxError(body: unknown): { code?: string; message?: str
   const pick = (k: string) => Object.entries(info).find(([key]) => key.toLowerCase() === k)?.[1];
   const code = pick("code");
   return { code: code === undefined ? undefined : String(code), message: pick("message") as string | undefined };
+}
+
+/** A Retry-After of delta seconds (the HTTP-date form is not used by APIs we talk to), capped at a minute. */
+export function retryAfterMs(header: string | null): number | undefined {
+  if (header === null || !/^\d{1,5}$/.test(header.trim())) return undefined;
+  return Math.min(Number(header.trim()) * 1000, 60_000);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -61,7 +67,7 @@ export async function fortnoxRequest(
           "X-Correlation-Id": currentContext()?.correlationId ?? "",
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(env().ACCOUNTING_TIMEOUT_MS),
       });
     } catch (e) {
       throw retryable(`Fortnox did not answer ${method} ${path}: ${(e as Error).message}`, "network");
@@ -72,7 +78,8 @@ export async function fortnoxRequest(
 
     if (res.status === 429) {
       // Another process or a burst used the window up: wait and go again; this is not a failure.
-      const wait = Math.min(1000 * 2 ** attempt429++, 10_000) * (0.5 + Math.random());
+      // Fortnox documents no Retry-After, but when one comes it knows better than our backoff.
+      const wait = retryAfterMs(res.headers.get("retry-after")) ?? Math.min(1000 * 2 ** attempt429++, 10_000) * (0.5 + Math.random());
       waited429 += wait;
       if (waited429 > MAX_429_WAIT_MS) throw retryable("Fortnox kept answering 429 Too Many Requests", "rate_limited", 429);
       log.info("fortnox rate limited; waiting", { path, waitMs: Math.round(wait) });

@@ -34,7 +34,7 @@ export const fortnoxExchangeCode = (code: string, redirectUri: string) => exchan
 export async function fortnoxCompany(tokens: TokenSet): Promise<{ name: string; tenantId: string }> {
   const res = await fetch(`${env().FORTNOX_API_URL}/companyinformation`, {
     headers: { Authorization: `Bearer ${tokens.accessToken}`, Accept: "application/json" },
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(env().ACCOUNTING_TIMEOUT_MS),
   }).catch((e) => { throw retryable(`Fortnox did not answer: ${(e as Error).message}`, "network"); });
   const body: any = await res.json().catch(() => undefined);
   if (!res.ok) throw permanent(`Fortnox refused company information: ${parseFortnoxError(body).message ?? res.status}`, String(res.status), res.status);

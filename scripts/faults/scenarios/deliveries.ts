@@ -1,18 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { postJson, type Stack } from "../../../test/helpers/stack";
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import { countInvoices, settle } from "../count";
 import type { Scenario } from "../types";
+import { deliver, jitter } from "./support";
 
 // Shopify delivers at least once and retries with the same event id; it also re-sends old events
 // when a merchant or the platform replays them. Every delivery of one event, however many and
 // however late, books one invoice.
-
-const jitter = (ms: number) => new Promise((r) => setTimeout(r, Math.floor(Math.random() * ms)));
-
-async function deliver(stack: Stack, shop: string, topic: string, payload: unknown, ids: { eventId: string; webhookId: string }) {
-  await postJson(`${stack.shopifySim.url}/__sim/webhooks`, { shop, topic, payload, deliveries: 1, ...ids });
-}
 
 export const tripleDeliveries: Scenario = {
   name: "every webhook delivered 3 times at once, then replayed late",
@@ -46,7 +40,7 @@ export const createPaidRace: Scenario = {
       await jitter(2_000);
       await Promise.all(["orders/create", "orders/paid"].map(async (topic) => {
         await jitter(30);
-        await deliver(stack, shop, topic, topic === "orders/create" ? { ...o, financial_status: "pending" } : o, { eventId: randomUUID(), webhookId: randomUUID() });
+        await deliver(stack, shop, topic, topic === "orders/create" ? { ...o, financial_status: "pending" } : o);
       }));
     }));
     await settle(stack, shop, 120_000 + runs * 2_000);
@@ -68,13 +62,13 @@ export const staleDeliveries: Scenario = {
     await Promise.all([
       ...kept.map(async (o) => {
         await jitter(2_000);
-        await deliver(stack, shop, "orders/updated", { ...o, updated_at: "2026-11-21T12:00:00+01:00", tags: "vip" }, { eventId: randomUUID(), webhookId: randomUUID() });
-        await deliver(stack, shop, "orders/paid", o, { eventId: randomUUID(), webhookId: randomUUID() });
+        await deliver(stack, shop, "orders/updated", { ...o, updated_at: "2026-11-21T12:00:00+01:00", tags: "vip" });
+        await deliver(stack, shop, "orders/paid", o);
       }),
       ...cancelled.map(async (o) => {
         await jitter(2_000);
-        await deliver(stack, shop, "orders/cancelled", { ...o, cancelled_at: "2026-11-21T12:00:00+01:00", financial_status: "refunded" }, { eventId: randomUUID(), webhookId: randomUUID() });
-        await deliver(stack, shop, "orders/paid", o, { eventId: randomUUID(), webhookId: randomUUID() });
+        await deliver(stack, shop, "orders/cancelled", { ...o, cancelled_at: "2026-11-21T12:00:00+01:00", financial_status: "refunded" });
+        await deliver(stack, shop, "orders/paid", o);
       }),
     ]);
     await settle(stack, shop, 120_000 + runs * 2_000);

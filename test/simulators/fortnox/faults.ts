@@ -6,6 +6,13 @@
  *  - afterCommit: process normally, then hold the response for delayMs — the "Fortnox
  *                 committed but the client never saw the answer" case.
  *  - delayMs only: wait, then process normally.
+ *  - dropIfAbandoned (with delayMs, not afterCommit): a request whose client hung up during the
+ *                 delay is never processed, as if it had not left the client: a client killed
+ *                 before its call reached Fortnox.
+ *  - probability: the rule bites that share of matching requests (randomised fault rates); the
+ *                 others pass as if it were not there.
+ *  - retryAfterSeconds: a 429 carries a Retry-After header (Fortnox documents none, so the
+ *                 client must cope with and without one).
  */
 import { z } from "zod";
 
@@ -17,6 +24,9 @@ export interface FaultRule {
   count: number;
   delayMs?: number;
   afterCommit?: boolean;
+  dropIfAbandoned?: boolean;
+  probability?: number;
+  retryAfterSeconds?: number;
 }
 
 const ruleSchema = z.strictObject({
@@ -26,6 +36,9 @@ const ruleSchema = z.strictObject({
   count: z.number().int().positive(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
   afterCommit: z.boolean().optional(),
+  dropIfAbandoned: z.boolean().optional(),
+  probability: z.number().gt(0).max(1).optional(),
+  retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
 });
 export const faultsBodySchema = z.strictObject({ rules: z.array(ruleSchema) });
 
@@ -44,6 +57,8 @@ export class FaultInjector {
         throw new Error(`invalid fault rules: bad regex ${r.path}`);
       }
       if (r.afterCommit && r.status !== undefined) throw new Error("invalid fault rules: afterCommit cannot be combined with status");
+      if (r.dropIfAbandoned && (r.afterCommit || r.status !== undefined || !r.delayMs)) throw new Error("invalid fault rules: dropIfAbandoned needs delayMs, without afterCommit or status");
+      if (r.retryAfterSeconds !== undefined && r.status !== 429) throw new Error("invalid fault rules: retryAfterSeconds needs status 429");
       return { ...r, method: r.method?.toUpperCase(), path, source: r.path };
     });
     this.rules.push(...rules);
@@ -54,9 +69,9 @@ export class FaultInjector {
     this.rules = [];
   }
 
-  /** The rule that would apply to this request (not consumed yet). */
+  /** The rule that applies to this request (not consumed yet); a rule with a probability rolls for it. */
   find(method: string, pathname: string): FaultRule | undefined {
-    return this.rules.find((r) => r.count > 0 && (!r.method || r.method === method) && r.path.test(pathname));
+    return this.rules.find((r) => r.count > 0 && (!r.method || r.method === method) && r.path.test(pathname) && (r.probability === undefined || Math.random() < r.probability));
   }
 
   consume(rule: FaultRule): void {
@@ -64,6 +79,6 @@ export class FaultInjector {
   }
 
   list(): unknown[] {
-    return this.rules.map((r) => ({ method: r.method, path: r.source, status: r.status, count: r.count, delayMs: r.delayMs, afterCommit: r.afterCommit }));
+    return this.rules.map((r) => ({ method: r.method, path: r.source, status: r.status, count: r.count, delayMs: r.delayMs, afterCommit: r.afterCommit, dropIfAbandoned: r.dropIfAbandoned, probability: r.probability, retryAfterSeconds: r.retryAfterSeconds }));
   }
 }

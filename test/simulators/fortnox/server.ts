@@ -63,7 +63,10 @@ export async function startFortnoxSimulator(opts: FortnoxSimOptions): Promise<Fo
   async function answerWithFault(res: ServerResponse, rule: FaultRule): Promise<void> {
     faults.consume(rule);
     await delays.sleep(rule.delayMs ?? 0);
-    if (rule.status === 429) send(res, 429, TOO_MANY_REQUESTS_BODY);
+    if (rule.status === 429) {
+      const hint: Record<string, string> = rule.retryAfterSeconds === undefined ? {} : { "Retry-After": String(rule.retryAfterSeconds) };
+      send(res, 429, TOO_MANY_REQUESTS_BODY, undefined, hint);
+    }
     else send(res, rule.status!, SYSTEM_EXCEPTION_BODY);
   }
 
@@ -94,6 +97,7 @@ export async function startFortnoxSimulator(opts: FortnoxSimOptions): Promise<Fo
     if (rule) {
       faults.consume(rule);
       if (!rule.afterCommit) await delays.sleep(rule.delayMs ?? 0);
+      if (rule.dropIfAbandoned && (res.destroyed || req.socket.destroyed)) return;
     }
 
     let result: RestResult;

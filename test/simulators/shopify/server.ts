@@ -137,6 +137,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
   const bucketMax = opts.rateLimit?.maximumAvailable ?? 2000;
   const restoreRate = opts.rateLimit?.restoreRate ?? 100;
   const state = new SimState(bucketMax);
+  const holds: { query: RegExp; delayMs: number; count: number }[] = [];
   const schema = buildAdminSchema();
   const webhooks = new WebhookSender({ apiSecret: opts.apiSecret, appUrl, appTomlPath: opts.appTomlPath ?? join(process.cwd(), "shopify.app.toml"), state });
   const log = opts.log ?? (() => {});
@@ -352,6 +353,11 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
       body = { query: raw };
     } else {
       throw new HttpError(415, { errors: "Unsupported Media Type: use application/json or application/graphql" });
+    }
+    const held = typeof body.query === "string" ? holds.find((h) => h.count > 0 && h.query.test(body.query as string)) : undefined;
+    if (held) {
+      held.count -= 1;
+      await new Promise((r) => setTimeout(r, held.delayMs));
     }
     if (typeof body.query !== "string" || !body.query.trim()) {
       throw new HttpError(400, { errors: { query: "Required parameter missing or invalid" } });
@@ -583,9 +589,40 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
         send(res, 200, { throttleStatus: throttleStatus(s) });
         return;
       }
+      case "POST /__sim/holds": {
+        // Holds the next `count` GraphQL requests whose query matches, for delayMs before they are
+        // processed: the moment a test kills the app mid-call (the call lands later, or never).
+        const b = await readJson(req);
+        for (const k of Object.keys(b)) if (!["query", "delayMs", "count"].includes(k)) throw new HttpError(400, { error: `unknown field ${k} (expected query, delayMs, count)` });
+        if (typeof b.query !== "string" || !b.query) throw new HttpError(400, { error: "query must be a regular expression over the GraphQL document" });
+        let query: RegExp;
+        try { query = new RegExp(b.query); } catch { throw new HttpError(400, { error: `bad regular expression ${b.query}` }); }
+        const count = b.count ?? 1;
+        const delayMs = b.delayMs;
+        if (typeof count !== "number" || !Number.isInteger(count) || count < 1) throw new HttpError(400, { error: "count must be a positive integer" });
+        if (typeof delayMs !== "number" || !Number.isInteger(delayMs) || delayMs < 0 || delayMs > 600_000) throw new HttpError(400, { error: "delayMs must be an integer 0..600000" });
+        holds.push({ query, delayMs, count });
+        send(res, 200, { holds: holds.map((h) => ({ query: h.query.source, delayMs: h.delayMs, count: h.count })) });
+        return;
+      }
+      case "PUT /__sim/app-urls": {
+        const b = await readJson(req);
+        const urls = b.urls;
+        if (!Array.isArray(urls) || urls.some((u) => typeof u !== "string" || !/^http:\/\/(127\.0\.0\.1|localhost):\d+$/.test(u))) {
+          throw new HttpError(400, { error: "urls must be loopback origins like http://127.0.0.1:3000 (empty: the app's own URL)" });
+        }
+        webhooks.setAppUrls(urls as string[]);
+        send(res, 200, { urls });
+        return;
+      }
+      case "GET /__sim/holds":
+        send(res, 200, { holds: holds.map((h) => ({ query: h.query.source, delayMs: h.delayMs, count: h.count })) });
+        return;
       case "POST /__sim/reset":
         await readBody(req);
         state.reset();
+        holds.length = 0;
+        webhooks.setAppUrls([]);
         send(res, 200, { ok: true });
         return;
       default:

@@ -71,9 +71,18 @@ export class WebhookSender {
     return readAppTomlWebhooks(this.opts.appTomlPath);
   }
 
+  /** Where relative subscription URIs go; more than one: deliveries take turns (an app behind a load balancer). */
+  private appUrls: string[] = [];
+  private turn = 0;
+
+  setAppUrls(urls: string[]): void {
+    this.appUrls = urls;
+  }
+
   targetUrl(sub: WebhookSubscription): string {
     if (/^https?:\/\//.test(sub.uri)) return sub.uri;
-    if (sub.uri.startsWith("/")) return this.opts.appUrl.replace(/\/+$/, "") + sub.uri;
+    const origins = this.appUrls.length ? this.appUrls : [this.opts.appUrl];
+    if (sub.uri.startsWith("/")) return origins[this.turn++ % origins.length]!.replace(/\/+$/, "") + sub.uri;
     throw new NoSubscriptionError(`subscription uri ${sub.uri} is not an HTTP endpoint the simulator can deliver to`);
   }
 
@@ -94,7 +103,6 @@ export class WebhookSender {
         // one delivery id per subscription; repeats of a delivery reuse it
         const webhookId = subIndex === 0 && input.webhookId ? input.webhookId : randomUUID();
         if (subIndex === 0) firstWebhookId = webhookId;
-        const url = this.targetUrl(sub);
         const body = JSON.stringify(applyIncludeFields(input.payload, sub.includeFields));
         const headers: Record<string, string> = {
           "Content-Type": "application/json",
@@ -108,7 +116,7 @@ export class WebhookSender {
           "X-Shopify-Triggered-At": triggeredAt,
         };
         if (sub.name) headers["X-Shopify-Name"] = sub.name;
-        const one = await Promise.all(Array.from({ length: copies }, () => deliverOnce(url, body, headers)));
+        const one = await Promise.all(Array.from({ length: copies }, () => deliverOnce(this.targetUrl(sub), body, headers)));
         for (const r of one) {
           results.push({ ...r, uri: sub.uri, webhookId });
           shopState.deliveries.push({

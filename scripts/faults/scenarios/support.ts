@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { faultsBodySchema } from "../../../test/simulators/fortnox/faults";
+import { waitFor } from "../../../test/helpers/services";
+import { postJson, type Stack } from "../../../test/helpers/stack";
+import { fortnoxInvoices } from "../count";
+
+// What the fault scenarios share: random timing, deliveries with chosen event ids, and the
+// simulators' fault controls.
+
+export const jitter = (ms: number) => new Promise((r) => setTimeout(r, Math.floor(Math.random() * ms)));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One delivery as Shopify makes it; the same ids again is Shopify's retry of the same event. */
+export async function deliver(stack: Stack, shop: string, topic: string, payload: unknown, ids = { eventId: randomUUID(), webhookId: randomUUID() }) {
+  return postJson(`${stack.shopifySim.url}/__sim/webhooks`, { shop, topic, payload, deliveries: 1, ...ids });
+}
+
+/** A fault rule as the Fortnox simulator takes it (its own schema, so the two cannot drift). */
+export type FortnoxFault = z.input<typeof faultsBodySchema>["rules"][number];
+
+/** Replaces the Fortnox simulator's fault rules. */
+export async function fortnoxFaults(stack: Stack, rules: FortnoxFault[]): Promise<void> {
+  await fetch(`${stack.fortnoxSim!.url}/__sim/faults`, { method: "DELETE" });
+  if (rules.length) await postJson(`${stack.fortnoxSim!.url}/__sim/faults`, { rules });
+}
+
+/** Waits until every Fortnox fault rule has bitten as often as it was told to. */
+export async function fortnoxFaultsUsed(stack: Stack, timeoutMs = 60_000): Promise<void> {
+  await waitFor("the injected Fortnox fault to bite", async () => {
+    const { rules } = await (await fetch(`${stack.fortnoxSim!.url}/__sim/faults`)).json();
+    return (rules as { count: number }[]).every((r) => r.count === 0);
+  }, timeoutMs, 50);
+}
+
+/** Holds the next `count` Shopify GraphQL calls whose document matches `query`. */
+export async function shopifyHold(stack: Stack, query: string, delayMs: number, count = 1): Promise<void> {
+  await postJson(`${stack.shopifySim.url}/__sim/holds`, { query, delayMs, count });
+}
+
+export async function shopifyHoldsUsed(stack: Stack, timeoutMs = 60_000): Promise<void> {
+  await waitFor("the Shopify hold to bite", async () => {
+    const { holds } = await (await fetch(`${stack.shopifySim.url}/__sim/holds`)).json();
+    return (holds as { count: number }[]).every((h) => h.count === 0);
+  }, timeoutMs, 50);
+}
+
+/** The tenant's invoices carrying this reference, credits and cancelled ones included. */
+export async function invoicesFor(stack: Stack, reference: string): Promise<any[]> {
+  return (await fortnoxInvoices(stack)).filter((i) => i.ExternalInvoiceReference1 === reference);
+}
+
+/** A shop whose orders cost Fortnox one call each (drafts, no payments): many orders in little time. */
+export async function lightShop(stack: Stack, shop: string): Promise<void> {
+  await stack.installAndConnect(shop);
+  await stack.db.client.shop.update({ where: { shop }, data: { settings: JSON.stringify({ bookkeeping: "draft", privateCustomers: "webshop" }) } });
+}
