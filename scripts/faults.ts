@@ -13,10 +13,11 @@ import { createPaidRace, staleDeliveries, tripleDeliveries } from "./faults/scen
 import { lostResponses } from "./faults/scenarios/lost-response";
 import { sigkills, sigterm } from "./faults/scenarios/crashes";
 import { redisFlushed, redisRestarted } from "./faults/scenarios/redis";
+import { tokenLostInCrash, tokenRace } from "./faults/scenarios/tokens";
 import { securityChecks } from "./faults/security";
 import type { Scenario } from "./faults/types";
 
-const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries, lostResponses, ...sigkills, sigterm, redisFlushed, redisRestarted];
+const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries, lostResponses, ...sigkills, sigterm, redisFlushed, redisRestarted, tokenRace, tokenLostInCrash];
 
 const { values } = parseArgs({ options: { full: { type: "boolean", default: false }, db: { type: "string", default: "sqlite" }, only: { type: "string" } } });
 const size = values.full ? "full" : "ci";

@@ -17,7 +17,7 @@ const MAX_429_WAIT_MS = 120_000;
 export interface FortnoxHttpOptions {
   apiUrl: string;
   tenantKey: string;
-  tokens: TokenSource;
+  tokens: Pick<TokenSource, "accessToken">;
   counter: CallCounter;
 }
 

@@ -1,11 +1,12 @@
+import { createHash } from "node:crypto";
 import { env } from "~/env.server";
 import type { ConnectionRow } from "../connection.server";
 import { TokenSource } from "../connection.server";
-import { permanent, retryable } from "../errors";
+import { retryable } from "../errors";
 import { exchangeCode, refreshTokens, type OAuthClient, type TokenSet } from "../oauth.server";
 import type { AccountingConnector, CallCounter } from "../types";
 import { fortnoxConnector } from "./connector.server";
-import { parseFortnoxError } from "./http.server";
+import { fortnoxRequest } from "./http.server";
 
 // Fortnox as data: where it lives, which scopes Kontera asks for, how to connect.
 
@@ -32,13 +33,13 @@ export const fortnoxExchangeCode = (code: string, redirectUri: string) => exchan
 
 /** The company behind a fresh token: its name for the merchant, its DatabaseNumber as our tenant key. */
 export async function fortnoxCompany(tokens: TokenSet): Promise<{ name: string; tenantId: string }> {
-  const res = await fetch(`${env().FORTNOX_API_URL}/companyinformation`, {
-    headers: { Authorization: `Bearer ${tokens.accessToken}`, Accept: "application/json" },
-    signal: AbortSignal.timeout(env().ACCOUNTING_TIMEOUT_MS),
-  }).catch((e) => { throw retryable(`Fortnox did not answer: ${(e as Error).message}`, "network"); });
-  const body: any = await res.json().catch(() => undefined);
-  if (!res.ok) throw permanent(`Fortnox refused company information: ${parseFortnoxError(body).message ?? res.status}`, String(res.status), res.status);
-  const info = body?.CompanyInformation;
+  // Through the shared client, so a company whose limit other shops' jobs are using up is waited
+  // for, not refused. Its tenant is what this call finds out, so the token stands in for the key.
+  const res = await fortnoxRequest(
+    { apiUrl: env().FORTNOX_API_URL, tenantKey: `connect:${createHash("sha256").update(tokens.accessToken).digest("hex").slice(0, 16)}`, tokens: { accessToken: async () => tokens.accessToken }, counter: { calls: 0 } },
+    "GET", "/companyinformation",
+  );
+  const info = res.body?.CompanyInformation;
   if (!info?.CompanyName) throw retryable("Fortnox answered company information without a company name", "bad_response");
   return { name: String(info.CompanyName), tenantId: String(info.DatabaseNumber ?? "") };
 }
