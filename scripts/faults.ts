@@ -10,14 +10,18 @@ import { parseArgs } from "node:util";
 import { startStack } from "../test/helpers/stack";
 import type { DbKind } from "../test/helpers/services";
 import { createPaidRace, staleDeliveries, tripleDeliveries } from "./faults/scenarios/deliveries";
-import { lostResponses } from "./faults/scenarios/lost-response";
+import { lostResponses, twoMatches } from "./faults/scenarios/lost-response";
 import { sigkills, sigterm } from "./faults/scenarios/crashes";
 import { redisFlushed, redisRestarted } from "./faults/scenarios/redis";
 import { tokenLostInCrash, tokenRace } from "./faults/scenarios/tokens";
+import { flakyFortnox } from "./faults/scenarios/flaky-api";
+import { twoOfEach } from "./faults/scenarios/processes";
 import { securityChecks } from "./faults/security";
 import type { Scenario } from "./faults/types";
 
-const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries, lostResponses, ...sigkills, sigterm, redisFlushed, redisRestarted, tokenRace, tokenLostInCrash];
+const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries, lostResponses, twoMatches, ...sigkills, sigterm, redisFlushed, redisRestarted, tokenRace, tokenLostInCrash, flakyFortnox,
+  // Last: it adds a web process and a worker for its run.
+  twoOfEach];
 
 const { values } = parseArgs({ options: { full: { type: "boolean", default: false }, db: { type: "string", default: "sqlite" }, only: { type: "string" } } });
 const size = values.full ? "full" : "ci";
@@ -65,7 +69,7 @@ for (const db of dbs) {
 console.log(`\n| db | scenario | runs | expected | booked | duplicates | lost | stuck | s | |`);
 console.log(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
 for (const r of rows) {
-  console.log(`| ${r.db} | ${r.name} | ${r.runs} | ${r.expected} | ${r.booked} | ${r.duplicates} | ${r.lost} | ${r.stuck} | ${r.seconds} | ${r.ok ? "ok" : `FAIL${r.note ? `: ${r.note}` : ""}`} |`);
+  console.log(`| ${r.db} | ${r.name} | ${r.runs} | ${r.expected} | ${r.booked} | ${r.duplicates} | ${r.lost} | ${r.stuck} | ${r.seconds} | ${r.ok ? "ok" : "FAIL"}${r.note ? `: ${r.note}` : ""} |`);
 }
 const failed = rows.filter((r) => !r.ok);
 console.log(failed.length ? `\n${failed.length} of ${rows.length} failed` : `\nall ${rows.length} held (${size} counts)`);

@@ -15,6 +15,8 @@ export interface Figures {
   lost: number;
   /** Jobs left pending, retrying, running or waiting when the scenario ended. */
   stuck: number;
+  /** What the fault amounted to (how often it bit), so a passing row shows it was really injected. */
+  note?: string;
 }
 
 export interface Scenario {

@@ -19,6 +19,8 @@ export async function deliver(stack: Stack, shop: string, topic: string, payload
 /** A fault rule as the Fortnox simulator takes it (its own schema, so the two cannot drift). */
 export type FortnoxFault = z.input<typeof faultsBodySchema>["rules"][number];
 
+export const simStats = async (stack: Stack) => (await fetch(`${stack.fortnoxSim!.url}/__sim/stats`)).json();
+
 /** Replaces the Fortnox simulator's fault rules. */
 export async function fortnoxFaults(stack: Stack, rules: FortnoxFault[]): Promise<void> {
   await fetch(`${stack.fortnoxSim!.url}/__sim/faults`, { method: "DELETE" });

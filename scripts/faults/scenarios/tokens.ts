@@ -3,13 +3,11 @@ import { waitFor } from "../../../test/helpers/services";
 import { postJson, type Stack } from "../../../test/helpers/stack";
 import { countInvoices, settle } from "../count";
 import type { Scenario } from "../types";
-import { deliver, fortnoxFaults, fortnoxFaultsUsed } from "./support";
+import { deliver, fortnoxFaults, fortnoxFaultsUsed, simStats } from "./support";
 
 // Fortnox refresh tokens are single-use. Twenty jobs meeting an expired access token must refresh
 // it once; a worker that dies after Fortnox rotated the pair but before we saved it has lost the
 // connection for good: the merchant must be asked to reconnect, and nothing may fail meanwhile.
-
-const simStats = async (stack: Stack) => (await fetch(`${stack.fortnoxSim!.url}/__sim/stats`)).json();
 
 /** Both sides agree the access token is dead: Fortnox expired it and our copy is past its time. */
 async function expireTokens(stack: Stack, shop: string) {

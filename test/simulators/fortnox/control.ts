@@ -136,6 +136,9 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
           return { status: 200, body: { Customers: [...tenant.customers.values()].map((c) => renderCustomer(c, apiUrl)) } };
         case "articles":
           return { status: 200, body: { Articles: [...tenant.articles.values()].map((a) => renderArticle(a, apiUrl)) } };
+        case "invoicepayments":
+          // Every payment, booked or not, in öre: a test's check that nothing was paid twice.
+          return { status: 200, body: { InvoicePayments: [...tenant.payments.values()].map((p) => ({ Number: p.Number, InvoiceNumber: p.InvoiceNumber, AmountCurrencyOre: String(p.AmountCurrency), Booked: p.Booked })) } };
       }
     }
     // OSS is a company setting in Fortnox, so it is switched per tenant; documents already stored keep their rows.

@@ -1,0 +1,52 @@
+import { generateOrders } from "../../../test/fixtures/shopify/orders";
+import { waitFor } from "../../../test/helpers/services";
+import { postJson } from "../../../test/helpers/stack";
+import { countInvoices, settle } from "../count";
+import type { Scenario } from "../types";
+import { deliver, fortnoxFaults, simStats, type FortnoxFault } from "./support";
+
+// Fortnox having a bad day: a fifth of all calls answered 429 (with and without a Retry-After),
+// 503, or not at all within our timeout: dropped before Fortnox saw it, committed with the answer
+// lost, or committed late, after we gave up. Every order still ends as exactly one invoice with
+// its payment.
+
+const KINDS: Omit<FortnoxFault, "probability" | "count">[] = [
+  { path: "^/3/", status: 429 },
+  { path: "^/3/", status: 429, retryAfterSeconds: 1 },
+  { path: "^/3/", status: 503 },
+  { path: "^/3/", delayMs: 4_000, dropIfAbandoned: true },
+  { path: "^/3/", delayMs: 4_000, afterCommit: true },
+  { path: "^/3/", delayMs: 4_000 },
+];
+
+/** Each rule rolls only for the calls the rules before it let pass: together they bite `share` of calls. */
+function sharedOut(share: number): FortnoxFault[] {
+  const each = share / KINDS.length;
+  return KINDS.map((k, i) => ({ ...k, count: 1_000_000, probability: each / (1 - each * i) }));
+}
+
+export const flakyFortnox: Scenario = {
+  name: "20 % of Fortnox calls fail: 429 with and without Retry-After, 503 bursts, timeouts (dropped, committed, committed late)",
+  runs: { ci: 30, full: 200 },
+  async run(stack, runs) {
+    const shop = "faults-flaky.myshopify.com";
+    await stack.installAndConnect(shop);
+    const orders = generateOrders(runs, { seed: (Date.now() + 5) % 100_000, startOrderNumber: 44_001, shop });
+    const before = await simStats(stack);
+    await fortnoxFaults(stack, sharedOut(0.2));
+    const sending = Promise.all(orders.map((o) => deliver(stack, shop, "orders/paid", o)));
+    // A burst: once a few orders are booked, the next 15 calls all get 503.
+    await waitFor("some orders to be booked", async () => (await stack.db.client.syncJob.count({ where: { shop, kind: "invoice", status: "succeeded" } })) >= Math.min(5, runs), 300_000, 100);
+    await postJson(`${stack.fortnoxSim!.url}/__sim/faults`, { rules: [{ path: "^/3/", status: 503, count: 15 }] });
+    await sending;
+    await settle(stack, shop, 240_000 + runs * 4_000);
+    await fortnoxFaults(stack, []);
+    const figures = await countInvoices(stack, shop, runs, orders.map((o) => o.admin_graphql_api_id));
+    const payments = await stack.db.client.syncJob.count({ where: { shop, kind: "payment", status: "succeeded" } });
+    if (payments !== runs) throw new Error(`${payments} of ${runs} payments registered`);
+    const after = await simStats(stack);
+    const timeouts = await stack.db.client.syncAttempt.count({ where: { job: { shop }, errorCode: "network" } });
+    const share = (after.faulted - before.faulted) / (after.requests - before.requests);
+    return { ...figures, note: `${after.requests - before.requests} calls, ${after.faulted - before.faulted} answered 429/503 (${Math.round(share * 100)} %), ${timeouts} attempts timed out` };
+  },
+};
