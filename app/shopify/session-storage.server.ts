@@ -37,10 +37,23 @@ export class RefreshingSessionStorage implements SessionStorage {
   async loadSession(id: string): Promise<Session | undefined> {
     const session = await this.read(id);
     if (!session || !this.needsRefresh(session)) return session;
-    return withLock(redis(), `lock:shopify-refresh:${session.shop}`, async () => {
+    return this.refreshUnderLock(session.shop, id, (current) => this.needsRefresh(current));
+  }
+
+  /**
+   * Shopify refused this access token although our copy of its expiry says it is valid (it was
+   * revoked or rotated early): refresh it, unless another process has already replaced it.
+   */
+  async refreshRejected(session: Session): Promise<void> {
+    if (!session.refreshToken) return;
+    await this.refreshUnderLock(session.shop, session.id, (current) => current.accessToken === session.accessToken);
+  }
+
+  private refreshUnderLock(shop: string, id: string, stillNeeded: (current: Session) => boolean): Promise<Session | undefined> {
+    return withLock(redis(), `lock:shopify-refresh:${shop}`, async () => {
       const current = await this.read(id);
-      if (!current || !this.needsRefresh(current)) return current; // another process refreshed it
-      const fresh = await this.refresher(current.shop, current.refreshToken!);
+      if (!current?.refreshToken || !stillNeeded(current)) return current; // another process refreshed it
+      const fresh = await this.refresher(current.shop, current.refreshToken);
       await this.storeSession(fresh);
       log.info("shopify offline token refreshed", { shop: current.shop });
       return fresh;

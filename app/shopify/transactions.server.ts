@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { unauthenticated } from "~/shopify.server";
+import { adminGraphql } from "./admin-graphql.server";
 import { permanent, retryable } from "~/connectors/errors";
 import { orderTransactionSchema, type OrderTransaction } from "~/domain/payments";
 
@@ -21,9 +21,7 @@ const answer = z.object({
 export async function orderTransactions(shop: string, orderGid: string): Promise<OrderTransaction[]> {
   let body: unknown;
   try {
-    const { admin } = await unauthenticated.admin(shop);
-    const res = await admin.graphql(QUERY, { variables: { id: orderGid } });
-    body = await res.json();
+    body = await adminGraphql(shop, QUERY, { id: orderGid });
   } catch (e) {
     throw retryable(`reading the order's transactions from Shopify failed: ${(e as Error).message}`, "shopify_read");
   }

@@ -1,5 +1,5 @@
 import { log } from "~/lib/log.server";
-import { unauthenticated } from "~/shopify.server";
+import { adminGraphql } from "./admin-graphql.server";
 import { retryable } from "~/connectors/errors";
 
 // The result goes back onto the order: an app-owned metafield with the status JSON (the order
@@ -40,16 +40,12 @@ mutation KonteraWriteBack($metafields: [MetafieldsSetInput!]!, $id: ID!, $add: [
 export async function writeBack(shop: string, orderGid: string, status: SyncStatus): Promise<void> {
   let body: any;
   try {
-    const { admin } = await unauthenticated.admin(shop);
-    const res = await admin.graphql(MUTATION, {
-      variables: {
-        metafields: [{ ownerId: orderGid, namespace: "$app", key: "accounting_sync", type: "json", value: JSON.stringify(status) }],
-        id: orderGid,
-        add: [STATUS_TAGS[status.status]],
-        remove: Object.values(STATUS_TAGS).filter((t) => t !== STATUS_TAGS[status.status]),
-      },
+    body = await adminGraphql(shop, MUTATION, {
+      metafields: [{ ownerId: orderGid, namespace: "$app", key: "accounting_sync", type: "json", value: JSON.stringify(status) }],
+      id: orderGid,
+      add: [STATUS_TAGS[status.status]],
+      remove: Object.values(STATUS_TAGS).filter((t) => t !== STATUS_TAGS[status.status]),
     });
-    body = await res.json();
   } catch (e) {
     throw retryable(`writing the status back to Shopify failed: ${(e as Error).message}`, "shopify_write_back");
   }

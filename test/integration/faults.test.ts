@@ -82,4 +82,23 @@ describe("Shopify's expiring offline token", () => {
     const writes = await (await fetch(`${stack.shopifySim.url}/__sim/writes?shop=${SHOP}`)).json();
     for (const o of orders) expect(writes.tags[o.admin_graphql_api_id]).toContain("kontera:synced");
   });
+
+  it("is refreshed when Shopify refuses it before the expiry we stored, and the write-back goes through", async () => {
+    const shopStats = () => fetch(`${stack.shopifySim.url}/__sim/stats`).then((r) => r.json());
+    const before = await shopStats();
+    // Shopify ended the token early (rotated, revoked by support); our copy still says it has hours left.
+    await postJson(`${stack.shopifySim.url}/__sim/expire-tokens`, { shop: SHOP });
+    const session = await stack.db.client.session.findFirstOrThrow({ where: { shop: SHOP, isOnline: false } });
+    expect(session.expires!.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+    const [order] = generateOrders(1, { seed: 4711, startOrderNumber: 4601, shop: SHOP });
+    const settledBefore = await stack.db.client.syncJob.count({ where: { shop: SHOP, kind: "invoice" } });
+    await stack.sendWebhook(SHOP, "orders/paid", order);
+    const jobs = await waitSettled(stack, SHOP, settledBefore + 1, 120_000);
+    expect(jobs.filter((j) => j.status !== "succeeded")).toEqual([]);
+    const after = await shopStats();
+    expect(after.unauthorized - before.unauthorized).toBeGreaterThanOrEqual(1);
+    expect(after.refreshes - before.refreshes).toBe(1);
+    const writes = await (await fetch(`${stack.shopifySim.url}/__sim/writes?shop=${SHOP}`)).json();
+    expect(writes.tags[order.admin_graphql_api_id]).toContain("kontera:synced");
+  });
 });
