@@ -27,7 +27,7 @@ function sharedOut(share: number): FortnoxFault[] {
 
 export const flakyFortnox: Scenario = {
   name: "20 % of Fortnox calls fail: 429 with and without Retry-After, 503 bursts, timeouts (dropped, committed, committed late)",
-  runs: { ci: 30, full: 200 },
+  runs: { ci: 20, full: 200 },
   async run(stack, runs) {
     const shop = "faults-flaky.myshopify.com";
     await stack.installAndConnect(shop);
@@ -47,6 +47,9 @@ export const flakyFortnox: Scenario = {
     const after = await simStats(stack);
     const timeouts = await stack.db.client.syncAttempt.count({ where: { job: { shop }, errorCode: "network" } });
     const share = (after.faulted - before.faulted) / (after.requests - before.requests);
-    return { ...figures, note: `${after.requests - before.requests} calls, ${after.faulted - before.faulted} answered 429/503 (${Math.round(share * 100)} %), ${timeouts} attempts timed out` };
+    // Our limiter paces calls by when they leave; Fortnox counts when they arrive, so a call slowed
+    // on its way can still meet the real limit now and then. That 429 is waited out like the others.
+    const overLimit = after.rateLimited - before.rateLimited;
+    return { ...figures, note: `${after.requests - before.requests} calls, ${after.faulted - before.faulted} injected 429/503 (${Math.round(share * 100)} %), ${timeouts} attempts timed out, ${overLimit} over the rate limit` };
   },
 };

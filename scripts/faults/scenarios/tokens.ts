@@ -17,7 +17,7 @@ async function expireTokens(stack: Stack, shop: string) {
 
 export const tokenRace: Scenario = {
   name: "20 jobs racing an expired access token: one refresh, no invalid_grant",
-  runs: { ci: 2, full: 10 },
+  runs: { ci: 1, full: 10 },
   async run(stack, runs) {
     const shop = "faults-token-race.myshopify.com";
     await stack.installAndConnect(shop);
