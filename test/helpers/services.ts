@@ -32,10 +32,11 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** `args`: more redis-server options, e.g. ["--maxmemory-policy", "allkeys-lru"]. */
+export async function startRedis(opts: { args?: string[] } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "kontera-redis-"));
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...(opts.args ?? [])], { stdio: "ignore" });
   const url = `redis://127.0.0.1:${port}`;
   await waitFor("redis-server to listen", () => new Promise<boolean>((resolve) => {
     const s = connect(port, "127.0.0.1", () => { s.end(); resolve(true); });

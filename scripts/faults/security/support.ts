@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { Stack } from "../../../test/helpers/stack";
 
 // What the security checks share: the seed of a run (a failing case can be replayed), and dumps of
@@ -142,4 +143,12 @@ export function firstDifference(before: string, after: string): string {
     if (a[i] !== b[i]) return `was ${(a[i] ?? "(nothing)").slice(0, 160)} / now ${(b[i] ?? "(nothing)").slice(0, 160)}`;
   }
   return "(no difference)";
+}
+
+/** The headers of a genuine Shopify webhook delivery of `body`, signed with the app secret. */
+export function webhookHeaders(body: Buffer | string, secret: string, shop: string, topic: string, eventId: string): Record<string, string> {
+  return {
+    "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body).digest("base64"), "X-Shopify-Topic": topic,
+    "X-Shopify-Shop-Domain": shop, "X-Shopify-Webhook-Id": eventId, "X-Shopify-Event-Id": eventId, "X-Shopify-API-Version": "2026-07",
+  };
 }
