@@ -32,6 +32,12 @@ export function stateCookie(provider: "fortnox") {
   return createCookie(`${secure ? "__Host-" : ""}kontera-${provider}-state`, { httpOnly: true, secure, sameSite: "lax", path: "/", maxAge: STATE_TTL_MS / 1000 });
 }
 
+/**
+ * The shape startConnect issues (24 random bytes, base64url). Anything else is refused before it
+ * reaches the database: PostgreSQL rejects a NUL byte in text, which made a 500 of a forged state.
+ */
+const wellFormed = (state: string | null): state is string => !!state && /^[A-Za-z0-9_-]{32}$/.test(state);
+
 /** Constant-time, and by bytes: two strings of one length in characters can differ in bytes. */
 function sameState(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -49,7 +55,7 @@ export async function startConnect(shop: string, provider: "fortnox"): Promise<s
 
 /** At the top level, in the merchant's browser: where to send it (the caller sets the cookie). */
 export async function beginAuthorize(provider: "fortnox", state: string | null): Promise<string> {
-  const live = state && (await db().oAuthState.findFirst({ where: { state, provider, expiresAt: { gt: new Date() } } }));
+  const live = wellFormed(state) && (await db().oAuthState.findFirst({ where: { state, provider, expiresAt: { gt: new Date() } } }));
   if (!live) throw new ConnectError("this connection link has expired or was already used; start again from the app");
   return fortnoxAuthorizeUrl(live.state, callbackUrl(provider));
 }
@@ -65,6 +71,7 @@ export async function completeConnect(provider: "fortnox", params: URLSearchPara
   if (!boundState || !sameState(boundState, state)) throw new ConnectError("this connection was not started in this browser; start again from the app");
   // Single use: deleting the row is what consumes the state; of two racing callbacks only one
   // deletes it, and a replayed callback finds nothing.
+  if (!wellFormed(state)) throw new ConnectError("this connection link has expired or was already used; start again from the app");
   const row = await db().oAuthState.findUnique({ where: { state } });
   const consumed = await db().oAuthState.deleteMany({ where: { state, provider, expiresAt: { gt: new Date() } } });
   if (!row || consumed.count !== 1) throw new ConnectError("this connection link has expired or was already used; start again from the app");

@@ -130,6 +130,8 @@ const ROUTES: Record<string, Route> = {
       // 404 for both, not 409 ("a succeeded job cannot be replayed") for the booked one: that
       // would tell shop B that A's job exists and how it stands.
       { what: "POST /app/jobs/<A's failed job>/replay", method: "POST", token: "bearer", url: (a) => data(`/app/jobs/${a.failedJobId}/replay`, "app.jobs.$id.replay"), asB: { status: 404 } },
+      // Not A's, but hostile: PostgreSQL refuses a NUL byte in text, which must not become a 500.
+      { what: "POST /app/jobs/<an id with a NUL byte>/replay", method: "POST", token: "bearer", url: () => data(`/app/jobs/${encodeURIComponent("cm\u0000x")}/replay`, "app.jobs.$id.replay"), asB: { status: 404 } },
       { what: "POST /app/jobs/<A's booked job>/replay", method: "POST", token: "bearer", url: (a) => data(`/app/jobs/${a.bookedJobId}/replay`, "app.jobs.$id.replay"), asB: { status: 404 } },
     ],
   },
