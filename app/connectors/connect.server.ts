@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createCookie } from "@remix-run/node";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
@@ -9,6 +10,15 @@ import { fortnoxAuthorizeUrl, fortnoxCompany, fortnoxExchangeCode } from "./fort
 // Connecting an accounting system: the merchant starts in the admin (shop from the session
 // token), the provider sends them back to our callback with a one-time `state` that carries the
 // shop, never a shop from the callback's own parameters.
+//
+// The state is also bound to the browser that set out (RFC 9700 4.7.1): the admin cannot set a
+// cookie from inside its iframe, so the merchant's browser first opens our own start address at
+// the top level, which sets a cookie holding the state and sends it on to the provider; the
+// callback is only accepted with that cookie. Without it, a state issued to shop B completed
+// shop A's merchant's approval: B's attacker sends A's merchant a provider link carrying B's
+// state, A's merchant approves, and B is booked into A's accounting system. (Fortnox has no PKCE
+// that would bind the code instead.) What this cannot stop: B's start address itself forwarded
+// and opened by A's merchant; only a page naming the shop before it connects would.
 
 const STATE_TTL_MS = 10 * 60 * 1000;
 
@@ -16,20 +26,52 @@ export class ConnectError extends Error {}
 
 export const callbackUrl = (provider: string) => `${env().SHOPIFY_APP_URL}/oauth/${provider}/callback`;
 
+/** The cookie that binds a state to the browser (__Host-: no other site or subdomain can plant one). */
+export function stateCookie(provider: "fortnox") {
+  const secure = env().SHOPIFY_APP_URL.startsWith("https:");
+  return createCookie(`${secure ? "__Host-" : ""}kontera-${provider}-state`, { httpOnly: true, secure, sameSite: "lax", path: "/", maxAge: STATE_TTL_MS / 1000 });
+}
+
+/**
+ * The shape startConnect issues (24 random bytes, base64url). Anything else is refused before it
+ * reaches the database: PostgreSQL rejects a NUL byte in text, which made a 500 of a forged state.
+ */
+const wellFormed = (state: string | null): state is string => !!state && /^[A-Za-z0-9_-]{32}$/.test(state);
+
+/** Constant-time, and by bytes: two strings of one length in characters can differ in bytes. */
+function sameState(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** In the admin: a one-time state for the shop; returns our start address for the browser to open. */
 export async function startConnect(shop: string, provider: "fortnox"): Promise<string> {
   const state = randomBytes(24).toString("base64url");
   await db().oAuthState.deleteMany({ where: { expiresAt: { lt: new Date() } } });
   await db().oAuthState.create({ data: { state, shop, provider, expiresAt: new Date(Date.now() + STATE_TTL_MS) } });
-  return fortnoxAuthorizeUrl(state, callbackUrl(provider));
+  return `${env().SHOPIFY_APP_URL}/oauth/${provider}/start?${new URLSearchParams({ state })}`;
 }
 
-export async function completeConnect(provider: "fortnox", params: URLSearchParams): Promise<{ shop: string; companyName: string }> {
+/** At the top level, in the merchant's browser: where to send it (the caller sets the cookie). */
+export async function beginAuthorize(provider: "fortnox", state: string | null): Promise<string> {
+  const live = wellFormed(state) && (await db().oAuthState.findFirst({ where: { state, provider, expiresAt: { gt: new Date() } } }));
+  if (!live) throw new ConnectError("this connection link has expired or was already used; start again from the app");
+  return fortnoxAuthorizeUrl(live.state, callbackUrl(provider));
+}
+
+/** `boundState` is the state the browser's cookie holds (beginAuthorize's caller set it). */
+export async function completeConnect(provider: "fortnox", params: URLSearchParams, boundState: string | null): Promise<{ shop: string; companyName: string }> {
   const state = params.get("state");
   const code = params.get("code");
   if (params.get("error")) throw new ConnectError(`${provider} declined the connection: ${params.get("error_description") ?? params.get("error")}`);
   if (!state || !code) throw new ConnectError("the callback is missing its code or state; start the connection again from the app");
+  // Checked before the state is consumed, so a callback from another browser leaves the rightful
+  // one able to finish.
+  if (!boundState || !sameState(boundState, state)) throw new ConnectError("this connection was not started in this browser; start again from the app");
   // Single use: deleting the row is what consumes the state; of two racing callbacks only one
   // deletes it, and a replayed callback finds nothing.
+  if (!wellFormed(state)) throw new ConnectError("this connection link has expired or was already used; start again from the app");
   const row = await db().oAuthState.findUnique({ where: { state } });
   const consumed = await db().oAuthState.deleteMany({ where: { state, provider, expiresAt: { gt: new Date() } } });
   if (!row || consumed.count !== 1) throw new ConnectError("this connection link has expired or was already used; start again from the app");
@@ -53,3 +95,7 @@ export async function disconnect(shop: string, provider: "fortnox"): Promise<voi
     data: { status: "disconnected", accessTokenEnc: null, refreshTokenEnc: null, expiresAt: null },
   });
 }
+
+/** The merchant's answer when a start or callback is refused: the request's fault, so 400. */
+export const refusedConnect = (name: string, e: Error) =>
+  new Response(`${name} could not be connected: ${e.message}`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });

@@ -1,6 +1,5 @@
 import IORedis, { type Redis } from "ioredis";
 import { env } from "~/env.server";
-import { log } from "~/lib/log.server";
 
 // Shared connection for locks and rate limiting. Bull opens its own connections (queue/queues.server.ts).
 
@@ -14,14 +13,18 @@ export function redis(): Redis {
   return globalThis.__kontera_redis;
 }
 
+export class EvictingRedisError extends Error {}
+
 /**
- * Bull keeps jobs and locks in Redis; an evicting Redis silently drops them. The outbox makes that
- * survivable, but production must not run that way, so refuse to start there.
+ * Bull keeps jobs and locks in Redis, and a Redis whose maxmemory-policy is not "noeviction"
+ * drops them silently once it is full. Refused in every environment, not only in production: a
+ * check that only bites in production is one no test runs as configured, and Redis's own default
+ * is noeviction, so a development Redis passes as it is. Read from INFO, which managed Redis
+ * services answer where many of them disable CONFIG.
  */
 export async function checkRedisPolicy(client: Redis = redis()): Promise<void> {
-  const [, policy] = (await client.config("GET", "maxmemory-policy")) as [string, string];
+  const info = await client.info("memory");
+  const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? "(not reported)";
   if (policy === "noeviction") return;
-  const msg = `Redis maxmemory-policy is "${policy}"; Bull needs "noeviction" (set it in the Redis config)`;
-  if (env().NODE_ENV === "production") throw new Error(msg);
-  log.warn(msg);
+  throw new EvictingRedisError(`Redis maxmemory-policy is "${policy}"; Bull needs "noeviction" (set it in the Redis config): an evicting Redis loses queued jobs`);
 }

@@ -3,6 +3,7 @@ import IORedis from "ioredis";
 import { z } from "zod";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
+import { checkRedisPolicy, EvictingRedisError } from "~/lib/redis.server";
 
 // The Bull queue of sync jobs. A Bull job's id is its SyncJob's id; the SyncJob row (the outbox)
 // is the truth, and Redis is only the delivery mechanism: losing a Bull job delays work, the
@@ -57,13 +58,22 @@ export function jobOptions(syncJobId: string): Queue.JobOptions {
  * Best effort: when Redis is down the job stays pending in the database and the sweeper enqueues
  * it later. Finished Bull jobs are removed (jobOptions), so an add goes through unless the job is
  * still queued or running, in which case it is on its way already.
+ *
+ * Nothing is added to a Redis that would evict it. The worker refuses to start on one; the web
+ * process checks here, before every add, rather than refusing to start: a web process that does
+ * not run cannot accept webhooks, and Shopify gives up on a failing address (and drops its
+ * subscriptions), while a webhook accepted into the outbox is kept in the database until a worker
+ * on a safe Redis sweeps it up. Checking each time also notices a policy changed at run time, for
+ * one INFO round trip per add.
  */
 export async function enqueue(syncJobIds: string[]): Promise<void> {
   if (!syncJobIds.length) return;
-  const queue = syncQueue();
   try {
+    await checkRedisPolicy();
+    const queue = syncQueue();
     for (const id of syncJobIds) await queue.add({ syncJobId: id }, jobOptions(id));
   } catch (e) {
-    log.warn("could not enqueue; the sweeper will retry", { error: e, count: syncJobIds.length });
+    if (e instanceof EvictingRedisError) log.error("not enqueueing: the jobs stay pending in the database until Redis is fixed", { error: e, count: syncJobIds.length });
+    else log.warn("could not enqueue; the sweeper will retry", { error: e, count: syncJobIds.length });
   }
 }

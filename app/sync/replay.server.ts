@@ -9,6 +9,9 @@ const REPLAYABLE = ["failed", "needs_action", "paused", "retrying", "pending"];
 export class ReplayError extends Error {}
 
 export async function replayJob(shop: string, syncJobId: string): Promise<void> {
+  // Job ids are cuids; anything else is no job, and is not sent to the database (PostgreSQL
+  // rejects a NUL byte in text, which made a 500 of a hostile id).
+  if (!/^[a-z0-9]{1,64}$/i.test(syncJobId)) throw new ReplayError("no such sync job");
   // Scoped by shop: a job id from another shop is simply not found.
   const job = await db().syncJob.findFirst({ where: { id: syncJobId, shop } });
   if (!job) throw new ReplayError("no such sync job");

@@ -36,11 +36,12 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** `args`: more redis-server options, e.g. ["--maxmemory-policy", "allkeys-lru"]. */
+export async function startRedis(opts: { args?: string[] } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "kontera-redis-"));
   const spawnServer = async () => {
-    const p = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+    const p = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...(opts.args ?? [])], { stdio: "ignore" });
     await waitFor("redis-server to listen", () => new Promise<boolean>((resolve) => {
       const s = connect(port, "127.0.0.1", () => { s.end(); resolve(true); });
       s.on("error", () => resolve(false));

@@ -35,7 +35,14 @@ export interface Stack {
   sessionToken(shop: string): Promise<string>;
   /** A request from the embedded admin: browser user agent, App Bridge session token. */
   adminFetch(shop: string, path: string, init?: RequestInit): Promise<Response>;
-  installAndConnect(shop: string): Promise<void>;
+  /**
+   * A merchant's browser up to Fortnox sending it back: the app opened (token exchange installs
+   * it), Connect clicked, our start address opened (it sets the cookie that binds the state),
+   * approved in Fortnox (as `tenant`, default the simulator's 1001). Returns the callback address
+   * and the cookie the browser holds; installAndConnect opens the one with the other.
+   */
+  approveConnect(shop: string, opts?: { tenant?: number }): Promise<{ callback: string; cookie: string }>;
+  installAndConnect(shop: string, opts?: { tenant?: number }): Promise<void>;
   sendWebhook(shop: string, topic: string, payload: unknown, opts?: { deliveries?: number }): Promise<{ deliveries: { status: number }[] }>;
   output(): string;
   stop(): Promise<void>;
@@ -142,8 +149,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       headers.set("User-Agent", BROWSER);
       return fetch(`${appUrl}${path}`, { ...init, headers });
     },
-    async installAndConnect(shop) {
-      // What a merchant does: open the app (token exchange installs it), click Connect, approve in Fortnox.
+    async approveConnect(shop, o = {}) {
       const res = await stack.adminFetch(shop, "/app/fortnox", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -152,10 +158,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const body = await res.text();
       if (!res.ok) throw new Error(`connect failed: ${res.status} ${body}\n${app.output()}`);
       const { authorizeUrl } = JSON.parse(body);
-      const approve = await fetch(authorizeUrl, { redirect: "manual" });
+      const start = await fetch(authorizeUrl, { redirect: "manual" });
+      const cookie = start.headers.get("set-cookie")?.split(";")[0];
+      const toFortnox = start.headers.get("location");
+      if (start.status !== 302 || !cookie || !toFortnox) throw new Error(`the connect start answered ${start.status} (cookie ${cookie ? "set" : "missing"}): ${await start.text()}`);
+      const authorize = new URL(toFortnox);
+      if (o.tenant) authorize.searchParams.set("tenant", String(o.tenant));
+      const approve = await fetch(authorize, { redirect: "manual" });
       const callback = approve.headers.get("location");
       if (approve.status !== 302 || !callback) throw new Error(`Fortnox authorize answered ${approve.status}: ${await approve.text()}`);
-      const done = await fetch(callback, { redirect: "manual" });
+      return { callback, cookie };
+    },
+    async installAndConnect(shop, o = {}) {
+      const { callback, cookie } = await stack.approveConnect(shop, o);
+      const done = await fetch(callback, { redirect: "manual", headers: { Cookie: cookie } });
       if (done.status !== 302) throw new Error(`callback answered ${done.status}: ${await done.text()}\n${app.output()}`);
     },
     async sendWebhook(shop, topic, payload, o = {}) {

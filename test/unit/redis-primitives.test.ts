@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withLock } from "~/lib/lock.server";
 import { acquireSlot } from "~/lib/rate-limit.server";
+import { checkRedisPolicy, EvictingRedisError } from "~/lib/redis.server";
 import { startRedis, type RedisServer } from "../helpers/services";
 
 let redis: RedisServer;
@@ -40,5 +41,22 @@ describe("the shared lock (real redis-server)", () => {
     })));
     expect(maxInside).toBe(1);
     expect(await redis.client.get("lock:test")).toBeNull();
+  });
+});
+
+describe("the Redis policy check (real redis-server)", () => {
+  it("passes noeviction and refuses every policy that evicts, naming the setting to change", async () => {
+    await expect(checkRedisPolicy(redis.client)).resolves.toBeUndefined();
+    try {
+      for (const policy of ["allkeys-lru", "volatile-lru", "allkeys-random", "volatile-ttl"]) {
+        await redis.client.config("SET", "maxmemory-policy", policy);
+        const refused = await checkRedisPolicy(redis.client).then(() => null, (e) => e);
+        expect(refused).toBeInstanceOf(EvictingRedisError);
+        expect(refused.message).toContain(`maxmemory-policy is "${policy}"`);
+        expect(refused.message).toContain("noeviction");
+      }
+    } finally {
+      await redis.client.config("SET", "maxmemory-policy", "noeviction");
+    }
   });
 });

@@ -1,8 +1,12 @@
 import type { SecurityCheck } from "../types";
 import { check as canaries } from "./canaries";
+import { check as npmAudit } from "./npm-audit";
+import { check as oauthState } from "./oauth-state";
+import { check as redisPolicy } from "./redis-policy";
+import { check as routes } from "./routes";
 import { check as tokensAtRest } from "./tokens-at-rest";
 import { check as webhookBodies } from "./webhook-bodies";
 
 // The security checks of the fault suite (scripts/faults.ts runs them): hostile input thrown at
 // the real stack, each listing what got through.
-export const securityChecks: SecurityCheck[] = [webhookBodies, tokensAtRest, canaries];
+export const securityChecks: SecurityCheck[] = [webhookBodies, tokensAtRest, canaries, routes, oauthState, redisPolicy, npmAudit];

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { Stack } from "../../../test/helpers/stack";
 
 // What the security checks share: the seed of a run (a failing case can be replayed), and dumps of
@@ -84,4 +85,70 @@ export function around(text: string, needle: string, width = 80): string {
   const i = text.toLowerCase().indexOf(needle.toLowerCase());
   if (i < 0) return "";
   return text.slice(Math.max(0, i - width), i + needle.length + width).replace(/\s+/g, " ");
+}
+
+const columnsCache = new WeakMap<Stack, Promise<Map<string, string[]>>>();
+
+/** Each table's columns, read once per stack. */
+function columns(stack: Stack): Promise<Map<string, string[]>> {
+  let cached = columnsCache.get(stack);
+  if (!cached) {
+    cached = (async () => {
+      const db = stack.db.client;
+      const out = new Map<string, string[]>();
+      for (const table of await tableNames(stack)) {
+        const rows = stack.db.kind === "sqlite"
+          ? await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pragma_table_info('${table.replace(/'/g, "''")}')`)
+          : await db.$queryRawUnsafe<{ name: string }[]>("SELECT column_name::text AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1", table);
+        out.set(table, rows.map((r) => r.name));
+      }
+      return out;
+    })();
+    columnsCache.set(stack, cached);
+  }
+  return cached;
+}
+
+/**
+ * Every row that belongs to the shop, as one text to compare before and after a request: the rows
+ * of each table with a shop column, and the rows of each table that hangs off a job (syncJobId).
+ * Found by column, so a table added later is compared without anyone remembering to add it.
+ */
+export async function shopState(stack: Stack, shop: string): Promise<string> {
+  const db = stack.db.client;
+  const p = (n: number) => (stack.db.kind === "sqlite" ? "?" : `$${n}`);
+  const parts: string[] = [];
+  const jobIds: string[] = [];
+  const tables = [...(await columns(stack))].sort(([a], [b]) => a.localeCompare(b));
+  for (const [table, cols] of tables) {
+    if (!cols.includes("shop")) continue;
+    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${table.replace(/"/g, '""')}" WHERE "shop" = ${p(1)}`, shop);
+    const texts = rows.map((r) => JSON.stringify(r, jsonSafe)).sort();
+    if (table === "SyncJob") jobIds.push(...rows.map((r) => String(r.id)));
+    parts.push(`${table}: ${texts.join("\n")}`);
+  }
+  for (const [table, cols] of tables) {
+    if (!cols.includes("syncJobId") || !jobIds.length) continue;
+    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${table.replace(/"/g, '""')}" WHERE "syncJobId" IN (${jobIds.map((_, i) => p(i + 1)).join(", ")})`, ...jobIds);
+    parts.push(`${table}: ${rows.map((r) => JSON.stringify(r, jsonSafe)).sort().join("\n")}`);
+  }
+  return parts.join("\n");
+}
+
+/** The first line that differs between two shopState texts (for a failure message). */
+export function firstDifference(before: string, after: string): string {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return `was ${(a[i] ?? "(nothing)").slice(0, 160)} / now ${(b[i] ?? "(nothing)").slice(0, 160)}`;
+  }
+  return "(no difference)";
+}
+
+/** The headers of a genuine Shopify webhook delivery of `body`, signed with the app secret. */
+export function webhookHeaders(body: Buffer | string, secret: string, shop: string, topic: string, eventId: string): Record<string, string> {
+  return {
+    "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body).digest("base64"), "X-Shopify-Topic": topic,
+    "X-Shopify-Shop-Domain": shop, "X-Shopify-Webhook-Id": eventId, "X-Shopify-Event-Id": eventId, "X-Shopify-API-Version": "2026-07",
+  };
 }

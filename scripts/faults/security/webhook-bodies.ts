@@ -4,7 +4,7 @@ import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import type { Stack } from "../../../test/helpers/stack";
 import type { SecurityCheck } from "../types";
 import { prng } from "../../../test/fixtures/shopify/orders";
-import { randomHex, seedFromEnv } from "./support";
+import { randomHex, seedFromEnv, webhookHeaders } from "./support";
 
 // Anyone on the internet can POST to /webhooks/orders. Only a delivery signed with the app secret
 // over exactly these bytes, with the headers Shopify sends and an order we can read, may become a
@@ -378,13 +378,7 @@ export const check: SecurityCheck = {
       if (ctl.size) o.note = "y".repeat(ctl.size - body0.length);
       const body = Buffer.from(JSON.stringify(o));
       const eventId = `control-${seed}-${n}`;
-      const status = await send(url, {
-        body,
-        headers: {
-          "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": sign(body, secret), "X-Shopify-Topic": "orders/paid",
-          "X-Shopify-Shop-Domain": CONTROL_SHOP, "X-Shopify-Webhook-Id": eventId, "X-Shopify-Event-Id": eventId, "X-Shopify-API-Version": "2026-07",
-        },
-      });
+      const status = await send(url, { body, headers: webhookHeaders(body, secret, CONTROL_SHOP, "orders/paid", eventId) });
       const recorded = await stack.db.client.webhookEvent.count({ where: { shop: CONTROL_SHOP, eventId } });
       if (status !== 200 || recorded !== 1) failures.push(`control: ${n === 0 ? "" : `${body.length} bytes, `}${ctl.name} answered ${status} and recorded ${recorded} events (expected 200 and 1): the check's own signing or counting is off, or the app refuses good deliveries`);
     }
