@@ -18,10 +18,13 @@ TEST_DB=sqlite npx vitest run test/integration
 echo "== the demo and the admin page, end to end"
 npx vitest run test/e2e
 
-echo "== the fault and security suite (CI counts; npm run test:faults -- --full --db both for the full run)"
+echo "== the fault and security suite on SQLite (CI counts; npm run test:faults -- --full --db both for the full run)"
 npx tsx scripts/faults.ts
 
 echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
 TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration
+
+echo "== several web and worker processes on PostgreSQL (the fault suite's scenario for it)"
+TEST_POSTGRES_URL="$PG_URL" npx tsx scripts/faults.ts --db postgres --only "two web and two worker"

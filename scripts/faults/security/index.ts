@@ -9,4 +9,8 @@ import { check as webhookBodies } from "./webhook-bodies";
 
 // The security checks of the fault suite (scripts/faults.ts runs them): hostile input thrown at
 // the real stack, each listing what got through.
-export const securityChecks: SecurityCheck[] = [webhookBodies, tokensAtRest, canaries, routes, oauthState, redisPolicy, npmAudit];
+export const securityChecks: SecurityCheck[] = [webhookBodies, tokensAtRest, canaries, routes, oauthState, redisPolicy];
+
+// npm audit needs the registry's advisory endpoint, which this workplace (and so CI) cannot
+// reach: it runs when asked for (--audit), and a run without it says it was left out.
+export const auditCheck: SecurityCheck = npmAudit;
