@@ -805,6 +805,40 @@ describe("fortnox simulator", () => {
       expect(found.json.Invoices).toHaveLength(1);
     });
 
+    it("drops a held call whose client hung up (dropIfAbandoned): it never reached Fortnox", async () => {
+      await control(sim, "DELETE", "/faults");
+      await control(sim, "POST", "/faults", { rules: [{ method: "POST", path: "^/3/invoices$", count: 1, delayMs: 800, dropIfAbandoned: true }] });
+      const withRef = { Invoice: { ...body().Invoice, ExternalInvoiceReference1: "shop-order-abandoned" } };
+      await expect(api(sim, token, "POST", "/invoices", withRef, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect((await api(sim, token, "GET", "/invoices?externalinvoicereference1=shop-order-abandoned")).json.Invoices).toHaveLength(0);
+      // The same hold with the client waiting: processed after the delay.
+      await control(sim, "POST", "/faults", { rules: [{ method: "POST", path: "^/3/invoices$", count: 1, delayMs: 300, dropIfAbandoned: true }] });
+      expect((await api(sim, token, "POST", "/invoices", withRef)).status).toBe(201);
+    });
+
+    it("bites a share of calls (probability) and sends Retry-After when told to", async () => {
+      await control(sim, "DELETE", "/faults");
+      await control(sim, "POST", "/faults", { rules: [{ path: "^/3/companyinformation$", status: 429, retryAfterSeconds: 2, count: 1000, probability: 0.7 }] });
+      let limited = 0;
+      // Few enough calls that those let through stay under the simulator's own 25-per-5-s limit.
+      for (let i = 0; i < 30; i++) {
+        const res = await fetch(`${sim.apiUrl}/companyinformation`, { headers: { Authorization: `Bearer ${token}` } });
+        await res.text();
+        if (res.status === 429) {
+          limited++;
+          expect(res.headers.get("retry-after")).toBe("2");
+        } else expect(res.status).toBe(200);
+      }
+      // 30 calls at 0.7: from 11 to 29 bitten is all but certain (outside it, p < 1e-4).
+      expect(limited).toBeGreaterThan(10);
+      expect(limited).toBeLessThan(30);
+      await control(sim, "DELETE", "/faults");
+      for (const bad of [{ path: "x", count: 1, probability: 0 }, { path: "x", count: 1, status: 503, retryAfterSeconds: 1 }, { path: "x", count: 1, dropIfAbandoned: true }]) {
+        expect((await control(sim, "POST", "/faults", { rules: [bad] })).status).toBe(400);
+      }
+    });
+
     it("clears rules with DELETE", async () => {
       await control(sim, "POST", "/faults", { rules: [{ path: "^/3/companyinformation$", status: 500, count: 5 }] });
       expect((await api(sim, token, "GET", "/companyinformation")).status).toBe(500);

@@ -302,6 +302,47 @@ describe("webhooks", () => {
 
 // ---------------------------------------------------------------------------------------------
 
+describe("test controls", () => {
+  const put = (path: string, body: unknown) => fetch(`${sim.url}${path}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+
+  it("spreads deliveries over several app origins in turn (app-urls), and back to the app's own", async () => {
+    const hits: string[] = [];
+    const other = http.createServer((req, res) => { hits.push(req.url ?? ""); req.resume(); req.on("end", () => res.writeHead(200).end()); });
+    await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      expect((await put("/__sim/app-urls", { urls: [appUrl, otherUrl] })).status).toBe(200);
+      const r = await sendWebhook("orders/paid", simple1001, { deliveries: 4 });
+      expect(r.body.deliveries.map((d: { status: number }) => d.status)).toEqual([200, 200, 200, 200]);
+      expect(received).toHaveLength(2);
+      expect(hits).toEqual(["/webhooks/orders", "/webhooks/orders"]);
+      expect((await put("/__sim/app-urls", { urls: ["https://evil.example"] })).status).toBe(400);
+      expect((await put("/__sim/app-urls", { urls: [] })).status).toBe(200);
+      await sendWebhook("orders/paid", simple1001);
+      expect(received).toHaveLength(3);
+      expect(hits).toHaveLength(2);
+    } finally {
+      await put("/__sim/app-urls", { urls: [] });
+      await new Promise<void>((r) => other.close(() => r()));
+    }
+  });
+
+  it("holds a matching GraphQL call for its delay (holds), once per count", async () => {
+    const t = await offlineToken();
+    expect((await postJson("/__sim/holds", { query: "shop", delayMs: 400, count: 1 })).status).toBe(200);
+    let started = Date.now();
+    expect((await gql(t.access_token, "{ shop { name } }")).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect((await getJson("/__sim/holds")).holds).toEqual([{ query: "shop", delayMs: 400, count: 0 }]);
+    started = Date.now();
+    await gql(t.access_token, "{ shop { name } }");
+    expect(Date.now() - started).toBeLessThan(400);
+    for (const bad of [{ query: "(", delayMs: 1 }, { query: "x", delayMs: -1 }, { query: "x", delayMs: 1, count: 0 }, { query: "x", delayMs: 1, extra: true }]) {
+      expect((await postJson("/__sim/holds", bad)).status).toBe(400);
+    }
+  });
+});
+
 describe("token exchange (shopify-api 13 request format)", () => {
   it("exchanges a session token for an expiring offline token via @shopify/shopify-api", async () => {
     const before = (await getJson("/__sim/stats")).tokenExchanges;
