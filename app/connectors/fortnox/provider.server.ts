@@ -35,10 +35,9 @@ export const fortnoxExchangeCode = (code: string, redirectUri: string) => exchan
 export async function fortnoxCompany(tokens: TokenSet): Promise<{ name: string; tenantId: string }> {
   // Through the shared client, so a company whose limit other shops' jobs are using up is waited
   // for, not refused. Its tenant is what this call finds out, so the token stands in for the key.
-  const res = await fortnoxRequest(
-    { apiUrl: env().FORTNOX_API_URL, tenantKey: `connect:${createHash("sha256").update(tokens.accessToken).digest("hex").slice(0, 16)}`, tokens: { accessToken: async () => tokens.accessToken }, counter: { calls: 0 } },
-    "GET", "/companyinformation",
-  );
+  const tenantKey = `connect:${createHash("sha256").update(tokens.accessToken).digest("hex").slice(0, 16)}`;
+  const http = { apiUrl: env().FORTNOX_API_URL, tenantKey, tokens: { accessToken: async () => tokens.accessToken }, counter: { calls: 0 } };
+  const res = await fortnoxRequest(http, "GET", "/companyinformation");
   const info = res.body?.CompanyInformation;
   if (!info?.CompanyName) throw retryable("Fortnox answered company information without a company name", "bad_response");
   return { name: String(info.CompanyName), tenantId: String(info.DatabaseNumber ?? "") };
