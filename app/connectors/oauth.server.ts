@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { env } from "~/env.server";
 import { authError, permanent, retryable } from "./errors";
+import { outboundFetch } from "~/lib/outbound-fetch.server";
 
 // OAuth2 authorization-code flow and refresh, as Fortnox and Visma both speak it: client
 // credentials in a Basic header, a form body, a JSON answer. Refresh tokens are single-use.
@@ -28,7 +29,7 @@ const tokenResponse = z.object({
 async function tokenRequest(client: OAuthClient, form: Record<string, string>): Promise<TokenSet> {
   let res: Response;
   try {
-    res = await fetch(client.tokenUrl, {
+    res = await outboundFetch(client.tokenUrl, {
       method: "POST",
       headers: {
         Authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`,

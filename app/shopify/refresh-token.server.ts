@@ -2,6 +2,7 @@ import { Session } from "@shopify/shopify-api";
 import { z } from "zod";
 import { env } from "~/env.server";
 import { rewriteShopifyUrl } from "./local-origin.server";
+import { outboundFetch } from "~/lib/outbound-fetch.server";
 
 // Refreshes an expiring offline Shopify token (the same request @shopify/shopify-api sends), for
 // RefreshingSessionStorage, which needs it outside the library so it can hold the per-shop lock.
@@ -17,7 +18,7 @@ const response = z.object({
 export async function refreshOfflineSession(shop: string, refreshToken: string): Promise<Session> {
   const e = env();
   const url = rewriteShopifyUrl(`https://${shop}/admin/oauth/access_token`, e.SHOPIFY_ADMIN_ORIGIN);
-  const res = await fetch(url, {
+  const res = await outboundFetch(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ client_id: e.SHOPIFY_API_KEY, client_secret: e.SHOPIFY_API_SECRET, grant_type: "refresh_token", refresh_token: refreshToken }),

@@ -17,7 +17,8 @@ const customers = async (): Promise<any[]> =>
   (await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/customers`)).json()).Customers;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Short enough that the hung token exchange below costs seconds.
+  stack = await startStack({ env: { ACCOUNTING_TIMEOUT_MS: "4000" } });
   await stack.installAndConnect(SHOP);
 });
 afterAll(async () => { await stack?.stop(); });
@@ -176,6 +177,17 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
 
 describe("the shop's lifecycle", () => {
   const OTHER = "lifecycle-test.myshopify.com";
+
+  it("refuses a connection whose token exchange hangs past the timeout, saying so, and keeps serving", async () => {
+    // Fortnox issues the tokens but its answer never arrives in time (it once took the web process down).
+    await postJson(`${stack.fortnoxSim!.url}/__sim/faults`, { rules: [{ method: "POST", path: "^/oauth-v1/token$", count: 1, delayMs: 6_000, afterCommit: true }] });
+    const shop = "hung-connect-test.myshopify.com";
+    await expect(stack.installAndConnect(shop)).rejects.toThrow(/callback answered 400: Fortnox could not be connected: token endpoint unreachable/);
+    expect((await fetch(`${stack.appUrl}/healthz`)).status).toBe(200);
+    expect(await stack.db.client.connection.count({ where: { shop, status: "active" } })).toBe(0);
+    await stack.installAndConnect(shop); // trying again works
+    expect(await stack.db.client.connection.count({ where: { shop, status: "active" } })).toBe(1);
+  });
 
   it("uninstall removes sessions and pauses the connection; the redact requests remove what Kontera holds", async () => {
     await stack.installAndConnect(OTHER);

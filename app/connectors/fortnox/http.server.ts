@@ -5,6 +5,7 @@ import { redis } from "~/lib/redis.server";
 import type { TokenSource } from "../connection.server";
 import { authError, permanent, retryable } from "../errors";
 import type { CallCounter } from "../types";
+import { outboundFetch } from "~/lib/outbound-fetch.server";
 
 // Every call to Fortnox goes through here: the shared per-tenant rate limit, the access token,
 // and one place that turns Fortnox's answers into the error classification.
@@ -58,7 +59,7 @@ export async function fortnoxRequest(
     let res: Response;
     try {
       opts.counter.calls++;
-      res = await fetch(url, {
+      res = await outboundFetch(url, {
         method,
         headers: {
           Authorization: `Bearer ${token}`,
