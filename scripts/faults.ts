@@ -5,6 +5,7 @@
 // through. Prints one table and exits non-zero unless every scenario shows 0 duplicates, 0 lost
 // and 0 stuck and every security check holds. CI runs the small counts; --full the full ones.
 // PostgreSQL runs need TEST_POSTGRES_URL (scripts/postgres.sh starts a throwaway cluster).
+// For a post-mortem: FAULTS_LOG_LEVEL=info and KONTERA_TEST_LOGS=<dir> keep every process's log.
 
 import { parseArgs } from "node:util";
 import { startStack } from "../test/helpers/stack";
@@ -40,7 +41,7 @@ const rows: Row[] = [];
 
 for (const db of dbs) {
   process.env.TEST_DB = db;
-  const stack = await startStack({ db, env: { LOG_LEVEL: "warn", ACCOUNTING_TIMEOUT_MS: "3000" } });
+  const stack = await startStack({ db, env: { LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? "warn", ACCOUNTING_TIMEOUT_MS: "3000" } });
   try {
     for (const s of scenarios.filter((x) => !values.only || x.name.includes(values.only))) {
       const started = Date.now();

@@ -5,7 +5,7 @@ import { log } from "~/lib/log.server";
 import { redis } from "~/lib/redis.server";
 import { authError } from "./errors";
 import type { TokenSet } from "./oauth.server";
-import type { Provider } from "./types";
+import type { CallCounter, Provider } from "./types";
 
 // A merchant's connection to an accounting system and its tokens. Access tokens are refreshed
 // under one Redis lock per connection shared by all processes; the new pair is stored before the
@@ -39,16 +39,26 @@ export async function loadConnection(shop: string, provider: Provider): Promise<
   return db().connection.findUnique({ where: { shop_provider: { shop, provider } } });
 }
 
-/** Mark a connection as needing the merchant and pause its jobs: nothing fails, nothing is lost. */
-export async function requireReauth(connection: ConnectionRow, reason: string): Promise<void> {
-  await db().$transaction([
-    db().connection.update({ where: { id: connection.id }, data: { status: "reauth_required", lastError: reason } }),
-    db().syncJob.updateMany({
+/**
+ * Mark a connection as needing the merchant and pause its jobs: nothing fails, nothing is lost.
+ * Only while it still holds `authorisation` (the refresh token the failing run saw), so a failure
+ * of the old authorisation cannot undo the merchant's reconnecting. Returns whether it flagged.
+ */
+export async function requireReauth(connection: ConnectionRow, reason: string, authorisation?: string | null): Promise<boolean> {
+  const flagged = await db().$transaction(async (tx) => {
+    const marked = await tx.connection.updateMany({
+      where: { id: connection.id, status: "active", ...(authorisation === undefined ? {} : { refreshTokenEnc: authorisation }) },
+      data: { status: "reauth_required", lastError: reason },
+    });
+    if (!marked.count) return false;
+    await tx.syncJob.updateMany({
       where: { shop: connection.shop, provider: connection.provider, status: { in: ["pending", "retrying", "running"] } },
       data: { status: "paused", lastError: reason, lastErrorCode: "reauth_required" },
-    }),
-  ]);
-  log.warn("connection needs re-authorisation; its jobs are paused", { provider: connection.provider, reason });
+    });
+    return true;
+  });
+  if (flagged) log.warn("connection needs re-authorisation; its jobs are paused", { provider: connection.provider, reason });
+  return flagged;
 }
 
 export class TokenSource {
@@ -58,11 +68,13 @@ export class TokenSource {
   constructor(
     private readonly connectionId: string,
     private readonly refresh: (refreshToken: string) => Promise<TokenSet>,
+    private readonly run: CallCounter = { calls: 0 },
   ) {}
 
   private async load(): Promise<ConnectionRow> {
     const c = await db().connection.findUnique({ where: { id: this.connectionId } });
     if (!c) throw authError("the accounting connection was removed", "disconnected");
+    this.run.authorisation = c.refreshTokenEnc;
     if (c.status !== "active") throw authError(`the accounting connection is ${c.status}`, c.status);
     return c;
   }
@@ -83,7 +95,9 @@ export class TokenSource {
       if (current && fresh(row) && current !== rejected) return this.remember(current, row.expiresAt);
       if (!row.refreshTokenEnc) throw authError("no refresh token stored; reconnect", "no_refresh_token");
       const tokens = await this.refresh(decrypt(row.refreshTokenEnc, sealContext(row)));
-      await db().connection.update({ where: { id: row.id }, data: { ...sealTokens(row, tokens), lastError: null } });
+      const sealed = sealTokens(row, tokens);
+      await db().connection.update({ where: { id: row.id }, data: { ...sealed, lastError: null } });
+      this.run.authorisation = sealed.refreshTokenEnc;
       log.info("access token refreshed", { provider: row.provider });
       return this.remember(tokens.accessToken, tokens.expiresAt);
     });

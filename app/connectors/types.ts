@@ -77,4 +77,9 @@ export interface AccountingConnector {
 /** Counts outbound calls for the attempt history and the demo's calls-per-order figure. */
 export interface CallCounter {
   calls: number;
+  /**
+   * The sealed refresh token this run last read or stored: an authentication failure is about
+   * that authorisation, and says nothing about one the merchant made by reconnecting since.
+   */
+  authorisation?: string | null;
 }

@@ -130,15 +130,16 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         }
         const err = classify(e);
         if (!(e instanceof ConnectorError)) log.error("unexpected error in job", { error: e });
-        if (err.kind === "auth") {
-          // An active connection that was refused needs the merchant; one they disconnected stays so.
-          const connection = await loadConnection(job.shop, job.provider as Provider);
-          if (connection?.status === "active") await requireReauth(connection, err.message);
+        const connection = err.kind === "auth" ? await loadConnection(job.shop, job.provider as Provider) : null;
+        // An active connection that was refused needs the merchant; one they disconnected stays so.
+        // One they reconnected while this run held the old authorisation is not refused: go again.
+        const reconnected = connection?.status === "active" && !(await requireReauth(connection, err.message, counter.authorisation));
+        if (err.kind === "auth" && !reconnected) {
           await db().syncJob.update({ where: { id: job.id }, data: { status: "paused", lastError: err.message, lastErrorCode: err.code ?? "auth" } });
           await finish("paused", { error: err.message, errorCode: err.code ?? "auth" });
           return "settled";
         }
-        if (err.kind === "permanent" || final) {
+        if (err.kind === "permanent" || (final && !reconnected)) {
           const status = err.kind === "permanent" ? "needs_action" : "failed";
           await reportToShopify(job, status, null, err.message, false);
           await db().syncJob.update({ where: { id: job.id }, data: { status, lastError: err.message, lastErrorCode: err.code ?? null, finishedAt: new Date() } });

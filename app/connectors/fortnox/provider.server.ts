@@ -44,7 +44,7 @@ export async function fortnoxCompany(tokens: TokenSet): Promise<{ name: string; 
 }
 
 export function fortnoxFor(connection: ConnectionRow, counter: CallCounter): AccountingConnector {
-  const tokens = new TokenSource(connection.id, (refreshToken) => refreshTokens(oauthClient(), refreshToken));
+  const tokens = new TokenSource(connection.id, (refreshToken) => refreshTokens(oauthClient(), refreshToken), counter);
   return fortnoxConnector({
     apiUrl: env().FORTNOX_API_URL,
     // The limit belongs to the Fortnox company, whichever shop is using it.

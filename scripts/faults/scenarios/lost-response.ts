@@ -1,7 +1,7 @@
 import type { Stack } from "../../../test/helpers/stack";
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import { countInvoices, fortnoxInvoices, settle } from "../count";
-import { fortnoxFaults } from "./support";
+import { fortnoxFaults, sleep } from "./support";
 import type { Scenario } from "../types";
 
 // Fortnox commits the invoice but its answer never arrives (the connection hangs past our timeout,
@@ -39,11 +39,14 @@ async function fortnoxUser(stack: Stack) {
     body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirect }),
   });
   const { access_token } = await token.json();
-  return async (path: string, body: unknown) => {
+  const post = async (path: string, body: unknown): Promise<any> => {
     const res = await fetch(`${stack.fortnoxSim!.apiUrl}${path}`, { method: "POST", headers: { Authorization: `Bearer ${access_token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    // The company's rate limit is shared with the app's own calls: wait like any client would.
+    if (res.status === 429) return sleep(1_000).then(() => post(path, body));
     if (!res.ok) throw new Error(`manual POST ${path} → ${res.status}: ${await res.text()}`);
     return res.json();
   };
+  return post;
 }
 
 export const twoMatches: Scenario = {

@@ -48,13 +48,18 @@ export const tokenLostInCrash: Scenario = {
     const all: string[] = [];
     for (let run = 0; run < runs; run++) {
       await settle(stack, shop, 60_000);
-      await expireTokens(stack, shop);
-      // Fortnox rotates the pair, then holds its answer until the worker is dead.
+      // Fortnox rotates the pair, then holds its answer until the worker is dead (set up first, so
+      // whichever job refreshes, it meets the hold).
       await fortnoxFaults(stack, [{ method: "POST", path: "^/oauth-v1/token$", count: 1, delayMs: 5_000, afterCommit: true }]);
+      await expireTokens(stack, shop);
       const orders = generateOrders(20, { seed: (Date.now() + run) % 100_000, startOrderNumber: 27_001 + run * 20, shop });
       all.push(...orders.map((o) => o.admin_graphql_api_id));
       await Promise.all(orders.map((o) => deliver(stack, shop, "orders/paid", o)));
-      await fortnoxFaultsUsed(stack);
+      await fortnoxFaultsUsed(stack).catch(async (e) => {
+        const c = await stack.db.client.connection.findFirst({ where: { shop } });
+        const jobs = await stack.db.client.syncJob.groupBy({ by: ["status"], where: { shop }, _count: true });
+        throw new Error(`${e.message} (run ${run + 1}; connection ${c?.status}, expires ${c?.expiresAt?.toISOString()}; jobs ${JSON.stringify(jobs)})`);
+      });
       await stack.stopWorker("SIGKILL");
       await stack.startWorker();
 
