@@ -36,6 +36,9 @@ if (dbs.includes("postgres") && !process.env.TEST_POSTGRES_URL) {
   process.exit(2);
 }
 
+/** --only "a|b" runs the scenarios and checks whose name contains a or b. */
+const selected = (name: string) => !values.only || values.only.split("|").some((part) => name.includes(part));
+
 interface Row { db: string; name: string; runs: number; expected: number; booked: number; duplicates: number; lost: number; stuck: number; seconds: number; ok: boolean; note?: string }
 const rows: Row[] = [];
 
@@ -43,7 +46,7 @@ for (const db of dbs) {
   process.env.TEST_DB = db;
   const stack = await startStack({ db, env: { LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? "warn", ACCOUNTING_TIMEOUT_MS: "3000" } });
   try {
-    for (const s of scenarios.filter((x) => !values.only || x.name.includes(values.only))) {
+    for (const s of scenarios.filter((x) => selected(x.name))) {
       const started = Date.now();
       try {
         const f = await s.run(stack, s.runs[size]);
@@ -52,7 +55,7 @@ for (const db of dbs) {
         rows.push({ db, name: s.name, runs: 0, expected: 0, booked: 0, duplicates: 0, lost: 0, stuck: 0, seconds: Math.round((Date.now() - started) / 1000), ok: false, note: (e as Error).message.split("\n")[0] });
       }
     }
-    for (const c of [...securityChecks, ...(values.audit ? [auditCheck] : [])].filter((x) => !values.only || `security: ${x.name}`.includes(values.only))) {
+    for (const c of [...securityChecks, ...(values.audit ? [auditCheck] : [])].filter((x) => selected(`security: ${x.name}`))) {
       const started = Date.now();
       try {
         const r = await c.run(stack, c.cases[size]);
