@@ -13,8 +13,10 @@ const HOLD_MS = 4_000;
 interface KillPoint {
   name: string;
   start: number;
-  /** Arranges for the order's job to be held at the point, and says how to know it is there. */
+  /** Arranges for the order's job to be held at the point. */
   hold(stack: Stack): Promise<void>;
+  /** Resolves once the job is there. */
+  held(stack: Stack): Promise<void>;
   /** After the kill: the state the point promises (or the fault did not land where it should). */
   check(stack: Stack, orderId: string): Promise<string | null>;
 }
@@ -27,6 +29,7 @@ const points: KillPoint[] = [
     start: 24_001,
     // Fortnox holds the create unprocessed; the killed worker's call never lands.
     hold: (stack) => fortnoxFaults(stack, [{ method: "POST", path: "^/3/invoices$", count: 1, delayMs: HOLD_MS, dropIfAbandoned: true }]),
+    held: (stack) => fortnoxFaultsUsed(stack),
     async check(stack, orderId) {
       await sleep(HOLD_MS + 500);
       return (await invoicesFor(stack, orderId)).length === 0 ? null : "the invoice was created although its call was abandoned";
@@ -36,6 +39,7 @@ const points: KillPoint[] = [
     name: "after the remote create, before our commit",
     start: 24_201,
     hold: (stack) => fortnoxFaults(stack, [{ method: "POST", path: "^/3/invoices$", count: 1, delayMs: HOLD_MS, afterCommit: true }]),
+    held: (stack) => fortnoxFaultsUsed(stack),
     async check(stack, orderId) {
       if ((await invoicesFor(stack, orderId)).length !== 1) return "Fortnox did not commit the held invoice";
       return (await linked(stack, orderId)) === 0 ? null : "our commit happened before the kill";
@@ -45,15 +49,12 @@ const points: KillPoint[] = [
     name: "after our commit, before the write-back",
     start: 24_401,
     hold: (stack) => shopifyHold(stack, "metafieldsSet", HOLD_MS),
+    held: (stack) => shopifyHoldsUsed(stack),
     async check(stack, orderId) {
       return (await linked(stack, orderId)) === 1 ? null : "the invoice was not committed on our side before the write-back";
     },
   },
 ];
-
-async function held(stack: Stack, point: KillPoint) {
-  return point.name.includes("write-back") ? shopifyHoldsUsed(stack) : fortnoxFaultsUsed(stack);
-}
 
 function sigkillAt(point: KillPoint): Scenario {
   return {
@@ -66,7 +67,7 @@ function sigkillAt(point: KillPoint): Scenario {
       for (const o of orders) {
         await point.hold(stack);
         await deliver(stack, shop, "orders/paid", o);
-        await held(stack, point);
+        await point.held(stack);
         await jitter(300);
         await stack.stopWorker("SIGKILL");
         const wrong = await point.check(stack, o.admin_graphql_api_id);
