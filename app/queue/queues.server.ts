@@ -24,6 +24,13 @@ declare global {
   var __kontera_queue: Queue.Queue<SyncJobData> | undefined;
 }
 
+/** A failed run whose next attempt must wait at least `notBeforeMs`, whatever the backoff says. */
+export class RetryError extends Error {
+  constructor(message: string, readonly notBeforeMs: number) {
+    super(message);
+  }
+}
+
 export function syncQueue(): Queue.Queue<SyncJobData> {
   if (globalThis.__kontera_queue) return globalThis.__kontera_queue;
   const url = env().REDIS_URL;
@@ -36,7 +43,7 @@ export function syncQueue(): Queue.Queue<SyncJobData> {
       lockDuration: env().SYNC_LOCK_MS,
       stalledInterval: Math.max(1_000, Math.floor(env().SYNC_LOCK_MS / 2)),
       maxStalledCount: 5,
-      backoffStrategies: { jitter: (attemptsMade: number) => retryDelay(attemptsMade) },
+      backoffStrategies: { jitter: (attemptsMade: number, err?: Error) => Math.max(retryDelay(attemptsMade), err instanceof RetryError ? err.notBeforeMs : 0) },
     },
   });
   queue.on("error", (e) => log.warn("queue error", { error: e }));

@@ -4,7 +4,7 @@ import { log } from "~/lib/log.server";
 import { checkRedisPolicy } from "~/lib/redis.server";
 import { sweep } from "~/sync/sweeper.server";
 import { runSyncJob } from "~/sync/runner.server";
-import { syncJobData, syncQueue } from "./queues.server";
+import { RetryError, syncJobData, syncQueue } from "./queues.server";
 
 // The worker process (`npm run worker`): runs SyncJobs and the sweeper. Start as many as you like;
 // Bull spreads the jobs, and the per-connection locks and rate limiter are shared through Redis.
@@ -23,8 +23,10 @@ async function main() {
     const { syncJobId } = syncJobData.parse(job.data);
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result = await runSyncJob(syncJobId, { final });
-    // Throwing hands the job back to Bull, which retries it after the jittered backoff.
+    // Throwing hands the job back to Bull, which retries it after the jittered backoff (never
+    // sooner than a lost call could still land: as long again as we waited for its answer).
     if (result === "retry") throw new Error("retryable failure; see the job's attempt history");
+    if (result === "retry_after_lost_call") throw new RetryError("a call went unanswered; see the job's attempt history", config.ACCOUNTING_TIMEOUT_MS);
     return result;
   });
 

@@ -37,7 +37,12 @@ export interface RunOptions {
   final: boolean;
 }
 
-export type RunResult = "settled" | "retry" | "skipped";
+/**
+ * "retry_after_lost_call": a call went unanswered and may still land on the other side (Fortnox
+ * can commit a create after we stopped waiting), so the next attempt, which searches before it
+ * creates, must not look before that call could have landed.
+ */
+export type RunResult = "settled" | "retry" | "retry_after_lost_call" | "skipped";
 
 /** An order's document is booked (or will never be): what waited for it goes now. */
 async function releaseWaiting(job: { shop: string; provider: string; subjectId: string }) {
@@ -150,7 +155,7 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
         await db().syncJob.update({ where: { id: job.id }, data: { status: "retrying", lastError: err.message, lastErrorCode: err.code ?? null } });
         await finish("failed", { outcome: "retry scheduled", error: err.message, errorCode: err.code ?? null });
         log.info("job will be retried", { errorCode: err.code, reason: err.message });
-        return "retry";
+        return err.code === "network" ? "retry_after_lost_call" : "retry";
       }
     });
   }, { ttlMs: lockMs, waitMs: lockMs * 2 });
