@@ -1,9 +1,8 @@
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
-import { waitFor } from "../../../test/helpers/services";
 import { postJson } from "../../../test/helpers/stack";
 import { countInvoices, settle } from "../count";
 import type { Scenario } from "../types";
-import { deliver, fortnoxFaults, simStats, type FortnoxFault } from "./support";
+import { deliver, fortnoxFaults, simStats, type FortnoxFault, untilBooked } from "./support";
 
 // Fortnox having a bad day: a fifth of all calls answered 429 (with and without a Retry-After),
 // 503, or not at all within our timeout: dropped before Fortnox saw it, committed with the answer
@@ -36,7 +35,7 @@ export const flakyFortnox: Scenario = {
     await fortnoxFaults(stack, sharedOut(0.2));
     const sending = Promise.all(orders.map((o) => deliver(stack, shop, "orders/paid", o)));
     // A burst: once a few orders are booked, the next 15 calls all get 503.
-    await waitFor("some orders to be booked", async () => (await stack.db.client.syncJob.count({ where: { shop, kind: "invoice", status: "succeeded" } })) >= Math.min(5, runs), 300_000, 100);
+    await untilBooked(stack, shop, Math.min(5, runs));
     await postJson(`${stack.fortnoxSim!.url}/__sim/faults`, { rules: [{ path: "^/3/", status: 503, count: 15 }] });
     await sending;
     await settle(stack, shop, 240_000 + runs * 4_000);

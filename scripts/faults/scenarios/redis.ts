@@ -1,9 +1,8 @@
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
-import { waitFor } from "../../../test/helpers/services";
 import type { Stack } from "../../../test/helpers/stack";
 import { countInvoices, settle } from "../count";
 import type { Figures, Scenario } from "../types";
-import { deliver, lightShop, sleep } from "./support";
+import { deliver, lightShop, sleep, untilBooked } from "./support";
 
 // Redis loses the queue while orders are in flight: flushed, or killed and restarted empty (no
 // AOF). The database is the outbox: the sweeper puts back what Redis lost, nothing twice.
@@ -28,7 +27,7 @@ async function inFlight(stack: Stack, shop: string, start: number, count: number
   const half = Math.floor(count / 2);
   await send(orders.slice(0, half));
   // The fault lands once some orders are booked and most are still queued.
-  await waitFor("some orders to be booked", async () => (await stack.db.client.syncJob.count({ where: { shop, kind: "invoice", status: "succeeded" } })) >= count / 10, 300_000, 100);
+  await untilBooked(stack, shop, Math.ceil(count / 10));
   await fault.down();
   await send(orders.slice(half));
   await fault.up();

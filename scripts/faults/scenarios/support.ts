@@ -52,6 +52,11 @@ export async function invoicesFor(stack: Stack, reference: string): Promise<any[
   return (await fortnoxInvoices(stack)).filter((i) => i.ExternalInvoiceReference1 === reference);
 }
 
+/** Waits until `count` of the shop's invoices are booked: the moment to inject a fault mid-run. */
+export async function untilBooked(stack: Stack, shop: string, count: number): Promise<void> {
+  await waitFor(`${count} orders to be booked`, async () => (await stack.db.client.syncJob.count({ where: { shop, kind: "invoice", status: "succeeded" } })) >= count, 300_000, 100);
+}
+
 /** A shop whose orders cost Fortnox one call each (drafts, no payments): many orders in little time. */
 export async function lightShop(stack: Stack, shop: string): Promise<void> {
   await stack.installAndConnect(shop);
