@@ -15,7 +15,7 @@ import {
 } from "./common.js";
 import { ErrorCode, badRequest, notFound } from "./errors.js";
 import { bool, decimal, ident, int, obj, oneOf, parseWith, sameLimit, text, textFields } from "./fields.js";
-import { type Dec, decToJson, parseDec } from "./money.js";
+import { type Dec, decToJson, parseDec } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
 import type { Article, Tenant } from "./state.js";
 

@@ -3,8 +3,8 @@
  * handling and reference-data lookups that several entities validate against.
  */
 import { ErrorCode, badRequest } from "./errors.js";
-import type { JsonValue } from "./json.js";
-import { type Dec, decToString } from "./money.js";
+import type { JsonValue } from "../shared/json.js";
+import { type Dec, decToString } from "../shared/money.js";
 import type { SimState, Tenant } from "./state.js";
 
 export interface RestContext {

@@ -5,12 +5,12 @@
 import { z } from "zod";
 import { renderArticle } from "./articles.js";
 import { renderCustomer } from "./customers.js";
-import type { FaultInjector } from "./faults.js";
+import type { FaultInjector } from "../shared/faults.js";
 import { renderInvoice } from "./invoices.js";
-import { type Dec, parseDec } from "./money.js";
+import { type Dec, parseDec } from "../shared/money.js";
 import type { OAuthStore } from "./oauth.js";
 import { renderOrder } from "./orders.js";
-import type { SlidingWindowLimiter } from "./ratelimit.js";
+import type { SlidingWindowLimiter } from "../shared/ratelimit.js";
 import { type SimState, seedTenant } from "./state.js";
 
 export interface ControlDeps {

@@ -15,7 +15,7 @@ import {
 } from "./common.js";
 import { ErrorCode, badRequest } from "./errors.js";
 import { bool, decimal, ident, int, obj, oneOf, text, textFields } from "./fields.js";
-import { type Dec, compareDec, decToJson, negate, oreToJson, parseDec, toOre } from "./money.js";
+import { type Dec, compareDec, decToJson, negate, oreToJson, parseDec, toOre } from "../shared/money.js";
 import { OSS_DEFAULT_ACCOUNT, checkDocumentVat } from "./oss.js";
 import type { Customer, DocHeader, DocRow, EmailInformation, Tenant } from "./state.js";
 import { computeTotals } from "./totals.js";

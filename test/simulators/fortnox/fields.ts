@@ -9,8 +9,8 @@
  */
 import { z } from "zod";
 import { ErrorCode, FortnoxError, badRequest } from "./errors.js";
-import { JsonNumber } from "./json.js";
-import { type Dec, parseDec } from "./money.js";
+import { JsonNumber } from "../shared/json.js";
+import { type Dec, parseDec } from "../shared/money.js";
 
 type Ctx = z.RefinementCtx;
 

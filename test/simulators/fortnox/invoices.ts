@@ -20,7 +20,7 @@ import {
 } from "./documents.js";
 import { ErrorCode, badRequest, notFound } from "./errors.js";
 import { bool, date, list, obj, oneOf, parseWith, text } from "./fields.js";
-import { oreToJson } from "./money.js";
+import { oreToJson } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
 import { type Invoice, type Order, type Tenant, addDays, today } from "./state.js";
 

@@ -5,7 +5,7 @@
  * consumer is marked by VATType EUVAT. Anything else fails like an unknown rate does today.
  */
 import { vatNotFound } from "./common.js";
-import { ossRates } from "./eu-vat-rates.js";
+import { ossRates } from "../shared/eu-vat-rates.js";
 import type { Customer, Tenant } from "./state.js";
 
 export function isDocumentVatAllowed(tenant: Tenant, customer: Customer, vat: number): boolean {

@@ -5,7 +5,7 @@
 import { type RestContext, type RestResult, checkAccount, created, mergeText, noQuery, ok, pick, renderText, requireBody, required } from "./common.js";
 import { ErrorCode, FortnoxError, badRequest, notFound } from "./errors.js";
 import { date, decimal, ident, int, list, obj, parseWith, text } from "./fields.js";
-import { type Dec, compareDec, decToJson, oreToJson, parseDec, toOre } from "./money.js";
+import { type Dec, compareDec, decToJson, oreToJson, parseDec, toOre } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
 import { type Invoice, type Payment, type Tenant, type WriteOff, today } from "./state.js";
 

@@ -1,7 +1,7 @@
 /** Read-only reference data: company information, currencies, terms/modes of payment, accounts. */
 import { type RestContext, type RestResult, noQuery, ok } from "./common.js";
 import { ErrorCode, notFound } from "./errors.js";
-import { decToJson } from "./money.js";
+import { decToJson } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
 import { type Currency, today } from "./state.js";
 

@@ -24,11 +24,11 @@ import {
   badRequest,
   errorBody,
 } from "./errors.js";
-import { type FaultRule, FaultInjector } from "./faults.js";
-import { BodyTooLarge, Delays, readBody, send } from "./http.js";
-import { type JsonValue, JsonSyntaxError, parseJson } from "./json.js";
+import { type FaultRule, FaultInjector } from "../shared/faults.js";
+import { BodyTooLarge, Delays, readBody, send } from "../shared/http.js";
+import { type JsonValue, JsonSyntaxError, parseJson } from "../shared/json.js";
 import { OAuthStore, type OAuthResponse } from "./oauth.js";
-import { SlidingWindowLimiter } from "./ratelimit.js";
+import { SlidingWindowLimiter } from "../shared/ratelimit.js";
 import { missingScope, resolveRoute, routeNotFound } from "./routes.js";
 import { SimState } from "./state.js";
 

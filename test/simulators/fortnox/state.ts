@@ -5,7 +5,7 @@
  * rendered to Fortnox JSON by render.ts. One Fortnox "tenant" = one company database;
  * DatabaseNumber == TenantId, which is what the access token carries.
  */
-import { type Dec, parseDec } from "./money.js";
+import { type Dec, parseDec } from "../shared/money.js";
 import type { Totals } from "./totals.js";
 
 export interface Currency {

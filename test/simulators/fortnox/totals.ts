@@ -20,7 +20,7 @@
  * SIMULATOR ASSUMPTION: Freight carries 25 % VAT (Fortnox's default freight VAT) and is
  * therefore added to the 25 % group; FreightVAT reports its share on its own.
  */
-import { type Dec, divRound, mulToOre, parseDec, toOre } from "./money.js";
+import { type Dec, divRound, mulToOre, parseDec, toOre } from "../shared/money.js";
 
 export const FREIGHT_VAT_RATE = 25;
 

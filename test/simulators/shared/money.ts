@@ -70,6 +70,11 @@ export function toOre(d: Dec): bigint {
   return rescale(d, 2);
 }
 
+/** a × b, exact (no rounding). */
+export function mulDec(a: Dec, b: Dec): Dec {
+  return { units: a.units * b.units, scale: a.scale + b.scale };
+}
+
 /** round(a × b) to öre, exact. */
 export function mulToOre(a: Dec, b: Dec): bigint {
   return rescale({ units: a.units * b.units, scale: a.scale + b.scale }, 2);
@@ -104,7 +109,7 @@ export function oreToString(ore: bigint): string {
 }
 
 /**
- * For JSON output only: Fortnox returns amounts as JSON numbers ("Total": 1234.5).
+ * For JSON output only: both APIs return amounts as JSON numbers ("Total": 1234.5).
  * Number() of the exact decimal text yields the double whose shortest representation IS
  * that text, so JSON.stringify prints exactly the decimal we computed (no arithmetic on floats).
  */

@@ -1,7 +1,7 @@
 /** Small node:http helpers (no framework). */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** Request bodies above this are refused; Fortnox payloads are tiny. */
+/** Request bodies above this are refused; accounting payloads are tiny. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export class BodyTooLarge extends Error {}

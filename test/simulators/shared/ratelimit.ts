@@ -1,7 +1,7 @@
 /**
- * Fortnox rate limit (research A.4): per access token = per (client, tenant), a SLIDING
- * window of `max` requests per `windowMs`. Only accepted requests are recorded, so a
- * client hammering through 429s is not punished further (and 429s do not count).
+ * A SLIDING window of `max` requests per `windowMs` per key; each simulator picks the key
+ * (Fortnox: client + tenant, Visma: client + endpoint). Only accepted requests are recorded,
+ * so a client hammering through 429s is not punished further (and 429s do not count).
  *
  * `maxObserved` is the largest number of accepted requests seen in any window. It is
  * exact: the busiest window can always be slid to end at an accepted request, and at
@@ -26,6 +26,15 @@ export class SlidingWindowLimiter {
     times.push(now);
     this.maxObserved = Math.max(this.maxObserved, times.length);
     return true;
+  }
+
+  /** Milliseconds until `key` has a free slot again (0 when it has one now). */
+  msUntilFree(key: string, now = performance.now()): number {
+    const times = this.accepted.get(key) ?? [];
+    const live = times.filter((t) => t > now - this.windowMs);
+    if (live.length < this.max) return 0;
+    // The slot frees when the oldest request that keeps the window full slides out.
+    return live[live.length - this.max] + this.windowMs - now;
   }
 
   reset(): void {

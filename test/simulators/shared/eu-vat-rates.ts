@@ -2,7 +2,7 @@
  * VAT rates of the other 26 EU member states in 2026, for OSS (One-Stop-Shop) sales to
  * consumers: a Swedish company that has activated OSS books such sales at the destination
  * country's rate. Keyed by ISO 3166-1 alpha-2 (Greece is GR here; only its VAT numbers use EL),
- * because Fortnox customers carry an ISO CountryCode.
+ * because customer cards in both Fortnox and Visma carry an ISO country code.
  *
  * Standard rate first, then the reduced, super-reduced and parking rates. 0 % is left out: it
  * is a Swedish rate and valid for every customer anyway. Regional rates (Greek islands,
