@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { renderArticle } from "./articles.js";
 import { renderCustomer } from "./customers.js";
+import { type ControlResult, ControlError, answerControl, commonControl, parseControl, parseControlBody } from "../shared/control.js";
 import type { FaultInjector } from "../shared/faults.js";
 import { renderInvoice } from "./invoices.js";
 import { type Dec, parseDec } from "../shared/money.js";
@@ -19,30 +20,6 @@ export interface ControlDeps {
   faults: FaultInjector;
   limiter: SlidingWindowLimiter;
   apiUrl: string;
-}
-
-export interface ControlResult {
-  status: number;
-  body: unknown;
-}
-
-class ControlError extends Error {
-  constructor(
-    public readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Control bodies are small JSON without money, so plain JSON.parse is fine here. */
-function parseBody(raw: string): unknown {
-  if (!raw.trim()) return {};
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new ControlError(400, "body must be valid JSON");
-  }
 }
 
 const int = z.number().int().positive();
@@ -68,57 +45,27 @@ const currencySchema = z.strictObject({
   Description: z.string().optional(),
 });
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new ControlError(400, r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  return r.data;
-}
-
 export function handleControl(deps: ControlDeps, method: string, pathname: string, rawBody: string): ControlResult {
-  try {
-    return route(deps, method, pathname, rawBody);
-  } catch (err) {
-    if (err instanceof ControlError) return { status: err.status, body: { error: err.message } };
-    if (err instanceof Error && err.message.startsWith("invalid fault rules")) return { status: 400, body: { error: err.message } };
-    throw err;
-  }
+  return answerControl(() => route(deps, method, pathname, rawBody));
 }
 
 function route(deps: ControlDeps, method: string, pathname: string, rawBody: string): ControlResult {
-  const { state, oauth, faults, limiter, apiUrl } = deps;
+  const { state, limiter, apiUrl } = deps;
   const seg = pathname.split("/").slice(2); // after "/__sim"
   const key = `${method} ${seg[0] ?? ""}`;
 
-  switch (key) {
-    case "GET stats":
-      return { status: 200, body: { ...state.stats, created: { ...state.stats.created }, maxInWindow: limiter.maxObserved } };
-    case "POST faults":
-      return { status: 200, body: { rules: faults.add(parseBody(rawBody)) } };
-    case "DELETE faults":
-      faults.clear();
-      return { status: 200, body: { rules: 0 } };
-    case "GET faults":
-      return { status: 200, body: { rules: faults.list() } };
-    case "POST expire-tokens":
-      oauth.expireAccessTokens();
-      return { status: 200, body: { ok: true } };
-    case "POST revoke-refresh-tokens":
-      oauth.revokeRefreshTokens();
-      return { status: 200, body: { ok: true } };
-    case "POST reset":
-      state.reset();
-      oauth.reset();
-      faults.clear();
-      limiter.reset();
-      return { status: 200, body: { ok: true } };
+  if (key === "GET stats") {
+    return { status: 200, body: { ...state.stats, created: { ...state.stats.created }, maxInWindow: limiter.maxObserved } };
   }
+  const common = commonControl(deps, key, rawBody);
+  if (common) return common;
 
   if (seg[0] === "tenants") {
     if (seg.length === 1 && method === "GET") {
       return { status: 200, body: { tenants: [...state.tenants.values()].map((t) => ({ tenantId: t.tenantId, companyName: t.company.CompanyName, oss: t.oss })) } };
     }
     if (seg.length === 1 && method === "POST") {
-      const body = parse(tenantSchema, parseBody(rawBody));
+      const body = parseControl(tenantSchema, parseControlBody(rawBody));
       if (state.tenants.has(body.tenantId)) throw new ControlError(409, `tenant ${body.tenantId} already exists`);
       state.tenants.set(body.tenantId, seedTenant(body.tenantId, body.companyName, body.organizationNumber ?? "556000-0000", body.oss ?? state.ossDefault));
       return { status: 201, body: { tenantId: body.tenantId } };
@@ -143,12 +90,12 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
     }
     // OSS is a company setting in Fortnox, so it is switched per tenant; documents already stored keep their rows.
     if (seg[2] === "oss" && seg.length === 3) {
-      if (method === "PUT") tenant.oss = parse(ossSchema, parseBody(rawBody)).enabled;
+      if (method === "PUT") tenant.oss = parseControl(ossSchema, parseControlBody(rawBody)).enabled;
       if (method === "PUT" || method === "GET") return { status: 200, body: { tenantId: tenant.tenantId, oss: tenant.oss } };
     }
     if (seg[2] === "currencies") {
       if (seg.length === 3 && method === "POST") {
-        const c = parse(currencySchema, parseBody(rawBody));
+        const c = parseControl(currencySchema, parseControlBody(rawBody));
         tenant.currencies.set(c.Code, { Code: c.Code, Description: c.Description ?? c.Code, BuyRate: c.BuyRate, SellRate: c.SellRate, Unit: c.Unit ?? 1 });
         return { status: 201, body: { Code: c.Code } };
       }

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { ErrorCode, FortnoxError, badRequest } from "./errors.js";
+import { isValidDate } from "../shared/dates.js";
 import { JsonNumber } from "../shared/json.js";
 import { type Dec, parseDec } from "../shared/money.js";
 
@@ -128,13 +129,6 @@ export function date() {
     .optional();
 }
 
-export function isValidDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
-}
 
 /** Optional nested list; a non-array is a type error ("Ingen eller felaktig typ av data."). */
 export function list<T extends z.ZodType>(item: T) {

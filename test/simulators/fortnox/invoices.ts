@@ -22,7 +22,8 @@ import { ErrorCode, badRequest, notFound } from "./errors.js";
 import { bool, date, list, obj, oneOf, parseWith, text } from "./fields.js";
 import { oreToJson } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
-import { type Invoice, type Order, type Tenant, addDays, today } from "./state.js";
+import { addDays, today } from "../shared/dates.js";
+import { type Invoice, type Order, type Tenant } from "./state.js";
 
 const invoiceSchema = obj({
   ...headerShape,

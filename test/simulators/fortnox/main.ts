@@ -6,34 +6,10 @@
  * FORTNOX_SIM_RATE_MAX, FORTNOX_SIM_RATE_WINDOW_MS, FORTNOX_SIM_OSS.
  * Prints exactly one line once listening, then runs until SIGINT/SIGTERM.
  */
+import { intOption, onOffOption, runCli } from "../shared/cli.js";
 import { startFortnoxSimulator } from "./server.js";
 
-function parseArgs(argv: string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!m) throw new Error(`unexpected argument ${argv[i]}`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new Error(`missing value for --${m[1]}`);
-    out.set(m[1], [...(out.get(m[1]) ?? []), value]);
-  }
-  return out;
-}
-
-function intOption(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined || raw === "") return undefined;
-  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a non-negative integer`);
-  return Number(raw);
-}
-
-function onOffOption(name: string, raw: string | undefined): boolean | undefined {
-  if (raw === undefined || raw === "") return undefined;
-  if (raw !== "on" && raw !== "off") throw new Error(`${name} must be on or off`);
-  return raw === "on";
-}
-
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+runCli("fortnox simulator", (args) => {
   const env = process.env;
   const arg = (name: string) => args.get(name)?.at(-1);
 
@@ -44,26 +20,11 @@ async function main(): Promise<void> {
   const rateMax = intOption("--rate-max", arg("rate-max") ?? env.FORTNOX_SIM_RATE_MAX);
   const rateWindow = intOption("--rate-window-ms", arg("rate-window-ms") ?? env.FORTNOX_SIM_RATE_WINDOW_MS);
 
-  const sim = await startFortnoxSimulator({
+  return startFortnoxSimulator({
     port: intOption("--port", arg("port") ?? env.FORTNOX_SIM_PORT) ?? 0,
     clients: [{ clientId, clientSecret, redirectUris }],
     accessTokenTtlSeconds: intOption("--access-ttl-seconds", arg("access-ttl-seconds") ?? env.FORTNOX_SIM_ACCESS_TTL_SECONDS),
     rateLimit: rateMax !== undefined || rateWindow !== undefined ? { max: rateMax ?? 25, windowMs: rateWindow ?? 5000 } : undefined,
     ossDefault: onOffOption("--oss", arg("oss") ?? env.FORTNOX_SIM_OSS),
   });
-  console.log(`fortnox simulator listening on ${sim.url}`);
-
-  const stop = () => {
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-}
-
-main().catch((err: unknown) => {
-  console.error(`fortnox simulator: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(2);
 });

@@ -6,6 +6,7 @@
  * (default 1001). Token strings are never logged.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { OAuthTokens } from "../shared/oauth-tokens.js";
 import { DEFAULT_TENANT_ID } from "./state.js";
 
 export interface OAuthClient {
@@ -75,37 +76,13 @@ export interface OAuthCounters {
   invalidGrants: number;
 }
 
-export class OAuthStore {
-  private codes = new Map<string, AuthCode>();
-  private accessTokens = new Map<string, AccessToken>();
-  private refreshTokens = new Map<string, RefreshToken>();
-
+export class OAuthStore extends OAuthTokens<AuthCode, AccessToken, RefreshToken> {
   constructor(
     private readonly clients: Map<string, OAuthClient>,
     private readonly accessTtlMs: number,
     private readonly tenantExists: (tenantId: number) => boolean,
-  ) {}
-
-  reset(): void {
-    this.codes.clear();
-    this.accessTokens.clear();
-    this.refreshTokens.clear();
-  }
-
-  /** Returns the token's grant if it is known and unexpired. */
-  authenticate(token: string): AccessToken | undefined {
-    const t = this.accessTokens.get(token);
-    return t && t.expiresAt > Date.now() ? t : undefined;
-  }
-
-  expireAccessTokens(): void {
-    const now = Date.now();
-    for (const t of this.accessTokens.values()) t.expiresAt = Math.min(t.expiresAt, now - 1);
-  }
-
-  /** Simulates the merchant revoking the integration: every refresh token becomes invalid. */
-  revokeRefreshTokens(): void {
-    for (const t of this.refreshTokens.values()) t.spent = true;
+  ) {
+    super();
   }
 
   /** GET /oauth-v1/auth */

@@ -19,7 +19,8 @@ import { ErrorCode, badRequest, notFound } from "./errors.js";
 import { bool, date, list, obj, parseWith } from "./fields.js";
 import { invoiceFromOrder } from "./invoices.js";
 import { type ListSpec, runListQuery } from "./query.js";
-import { type Order, type Tenant, today } from "./state.js";
+import { today } from "../shared/dates.js";
+import { type Order, type Tenant } from "./state.js";
 
 const orderSchema = obj({
   ...headerShape,

@@ -7,7 +7,8 @@ import { ErrorCode, FortnoxError, badRequest, notFound } from "./errors.js";
 import { date, decimal, ident, int, list, obj, parseWith, text } from "./fields.js";
 import { type Dec, compareDec, decToJson, oreToJson, parseDec, toOre } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
-import { type Invoice, type Payment, type Tenant, type WriteOff, today } from "./state.js";
+import { today } from "../shared/dates.js";
+import { type Invoice, type Payment, type Tenant, type WriteOff } from "./state.js";
 
 const TEXT_FIELDS = ["ExternalInvoiceReference1", "ExternalInvoiceReference2"] as const;
 

@@ -7,8 +7,7 @@
  *  - limit default 100, max 500; page is 1-based.
  */
 import { ErrorCode, badRequest } from "./errors.js";
-import { isValidDate } from "./fields.js";
-import { today } from "./state.js";
+import { isValidDate, today } from "../shared/dates.js";
 
 export interface ListSpec<T> {
   /** param -> the entity's text for substring search. */

@@ -3,7 +3,8 @@ import { type RestContext, type RestResult, noQuery, ok } from "./common.js";
 import { ErrorCode, notFound } from "./errors.js";
 import { decToJson } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
-import { type Currency, today } from "./state.js";
+import { today } from "../shared/dates.js";
+import { type Currency } from "./state.js";
 
 /** Reference lists take only the global parameters (limit, page, sortby ...), no searches. */
 function listOf<T>(ctx: RestContext, key: string, items: T[], sortKey: (e: T) => string | number): RestResult {

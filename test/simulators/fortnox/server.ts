@@ -24,8 +24,8 @@ import {
   badRequest,
   errorBody,
 } from "./errors.js";
-import { type FaultRule, FaultInjector } from "../shared/faults.js";
-import { BodyTooLarge, Delays, readBody, send } from "../shared/http.js";
+import { type FaultRule, FaultInjector, holdBeforeProcessing } from "../shared/faults.js";
+import { Delays, closeServer, readBodyOr413, send } from "../shared/http.js";
 import { type JsonValue, JsonSyntaxError, parseJson } from "../shared/json.js";
 import { OAuthStore, type OAuthResponse } from "./oauth.js";
 import { SlidingWindowLimiter } from "../shared/ratelimit.js";
@@ -94,11 +94,7 @@ export async function startFortnoxSimulator(opts: FortnoxSimOptions): Promise<Fo
     }
     state.stats.accepted++;
 
-    if (rule) {
-      faults.consume(rule);
-      if (!rule.afterCommit) await delays.sleep(rule.delayMs ?? 0);
-      if (rule.dropIfAbandoned && (res.destroyed || req.socket.destroyed)) return;
-    }
+    if (!(await holdBeforeProcessing(faults, rule, delays, () => res.destroyed || req.socket.destroyed))) return;
 
     let result: RestResult;
     try {
@@ -125,10 +121,8 @@ export async function startFortnoxSimulator(opts: FortnoxSimOptions): Promise<Fo
     const method = req.method ?? "GET";
     const rule = faults.find(method, url.pathname);
     if (rule?.status !== undefined) return answerWithFault(res, rule);
-    if (rule) {
-      faults.consume(rule);
-      if (!rule.afterCommit) await delays.sleep(rule.delayMs ?? 0);
-    }
+    // OAuth calls are never dropped: the identity server has no "hung up" case to simulate.
+    await holdBeforeProcessing(faults, rule, delays, () => false);
     let r: OAuthResponse;
     if (method === "GET" && url.pathname === "/oauth-v1/auth") r = oauth.authorize(url.searchParams);
     else if (method === "POST" && url.pathname === "/oauth-v1/token") {
@@ -141,13 +135,8 @@ export async function startFortnoxSimulator(opts: FortnoxSimOptions): Promise<Fo
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", origin);
-    let rawBody: string;
-    try {
-      rawBody = await readBody(req);
-    } catch (err) {
-      if (err instanceof BodyTooLarge) return send(res, 413, { message: "Request body too large" });
-      throw err;
-    }
+    const rawBody = await readBodyOr413(req, res, { message: "Request body too large" });
+    if (rawBody === undefined) return;
     const method = req.method ?? "GET";
     if (url.pathname === "/3" || url.pathname.startsWith("/3/")) return handleRest(req, res, url, rawBody);
     if (url.pathname.startsWith("/oauth-v1/")) return handleOAuth(req, res, url, rawBody);
@@ -175,12 +164,7 @@ export async function startFortnoxSimulator(opts: FortnoxSimOptions): Promise<Fo
     url: origin,
     apiUrl: `${origin}/3`,
     authUrl: `${origin}/oauth-v1`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        delays.cancelAll();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server, delays),
   };
 }
 

@@ -310,15 +310,3 @@ export class SimState {
     this.stats = emptyStats();
   }
 }
-
-/** Local calendar date (the simulator runs next to its client, so local time == Fortnox time for tests). */
-export function today(now = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
-}
-
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split("-").map(Number);
-  const dt = new Date(Date.UTC(y, m - 1, d + days));
-  return dt.toISOString().slice(0, 10);
-}

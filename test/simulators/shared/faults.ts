@@ -15,6 +15,7 @@
  *                 one, so the client must cope with and without one).
  */
 import { z } from "zod";
+import type { Delays } from "./http.js";
 
 export interface FaultRule {
   method?: string;
@@ -81,4 +82,16 @@ export class FaultInjector {
   list(): unknown[] {
     return this.rules.map((r) => ({ method: r.method, path: r.source, status: r.status, count: r.count, delayMs: r.delayMs, afterCommit: r.afterCommit, dropIfAbandoned: r.dropIfAbandoned, probability: r.probability, retryAfterSeconds: r.retryAfterSeconds }));
   }
+}
+
+/**
+ * Before a request is processed: consumes a matching rule without a status and waits out its
+ * delay (an afterCommit rule waits after processing instead). Returns false when the rule says
+ * to drop the call because its client hung up meanwhile.
+ */
+export async function holdBeforeProcessing(faults: FaultInjector, rule: FaultRule | undefined, delays: Delays, abandoned: () => boolean): Promise<boolean> {
+  if (!rule) return true;
+  faults.consume(rule);
+  if (!rule.afterCommit) await delays.sleep(rule.delayMs ?? 0);
+  return !(rule.dropIfAbandoned && abandoned());
 }

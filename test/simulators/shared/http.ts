@@ -1,5 +1,5 @@
 /** Small node:http helpers (no framework). */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 
 /** Request bodies above this are refused; accounting payloads are tiny. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -15,6 +15,17 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The request body, or undefined after answering 413 for one above MAX_BODY_BYTES. */
+export async function readBodyOr413(req: IncomingMessage, res: ServerResponse, tooLarge: unknown): Promise<string | undefined> {
+  try {
+    return await readBody(req);
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    send(res, 413, tooLarge);
+    return undefined;
+  }
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, contentType = "application/json; charset=UTF-8", headers: Record<string, string> = {}): void {
@@ -50,4 +61,13 @@ export class Delays {
     }
     this.pending.clear();
   }
+}
+
+/** Stops a simulator: held (delayed) responses end at once, then the server and its connections close. */
+export function closeServer(server: Server, delays: Delays): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    delays.cancelAll();
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
 }
