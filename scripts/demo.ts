@@ -1,7 +1,8 @@
 // `npm run demo`: the main job on a fresh machine. Starts redis-server, a SQLite database, the
-// Fortnox and Shopify simulators, the app and the worker; installs a demo shop, connects Fortnox
-// through OAuth, sends a burst of signed order webhooks (some delivered twice), waits until every
-// order is settled and prints a summary. Flags: --orders DIR, --json, --serve.
+// Fortnox, Visma and Shopify simulators, the app and the worker; installs a demo shop, connects
+// Fortnox (or Visma, --target visma) through OAuth, sends a burst of signed order webhooks (some
+// delivered twice), waits until every order is settled and prints a summary.
+// Flags: --target fortnox|visma, --orders DIR, --json, --serve.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -12,8 +13,14 @@ import { bin, startStack, waitSettled, type Stack } from "../test/helpers/stack"
 
 const SHOP = "kontera-demo.myshopify.com";
 const { values: args } = parseArgs({
-  options: { orders: { type: "string" }, json: { type: "boolean", default: false }, serve: { type: "boolean", default: false } },
+  options: { target: { type: "string", default: "fortnox" }, orders: { type: "string" }, json: { type: "boolean", default: false }, serve: { type: "boolean", default: false } },
 });
+if (args.target !== "fortnox" && args.target !== "visma") {
+  console.error(`demo: --target must be fortnox or visma, not ${args.target}`);
+  process.exit(1);
+}
+const TARGET = args.target;
+const TARGET_NAME = TARGET === "visma" ? "Visma" : "Fortnox";
 const say = (msg: string) => { if (!args.json) console.log(msg); else console.error(msg); };
 
 function fail(message: string): never {
@@ -49,13 +56,13 @@ function preflight() {
   if (build.status !== 0) fail(`the build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
-/** Counts, through the Fortnox API itself, the invoices that carry each order's reference. */
+/** Counts, through the accounting system's API itself, the invoices that carry each order's reference. */
 async function countDocuments(stack: Stack, refs: string[]): Promise<Map<string, number>> {
   Object.assign(process.env, stack.env);
   const { loadConnection } = await import("~/connectors/connection.server");
   const { connectorFor } = await import("~/connectors/registry.server");
-  const connection = await loadConnection(SHOP, "fortnox");
-  if (!connection) throw new Error("the demo shop has no Fortnox connection");
+  const connection = await loadConnection(SHOP, TARGET);
+  if (!connection) throw new Error(`the demo shop has no ${TARGET_NAME} connection`);
   const connector = connectorFor(connection, { calls: 0 });
   const counts = new Map<string, number>();
   for (const ref of refs) counts.set(ref, (await connector.findDocuments(ref, "invoice")).length);
@@ -79,8 +86,8 @@ async function main() {
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
   try {
-    say(`installing ${SHOP} and connecting Fortnox (${external ? external.authUrl : "simulator"})…`);
-    await stack.installAndConnect(SHOP);
+    say(`installing ${SHOP} and connecting ${TARGET_NAME} (${external && TARGET === "fortnox" ? external.authUrl : "simulator"})…`);
+    await stack.installAndConnect(SHOP, { provider: TARGET });
 
     say(`sending ${orders.length} orders/paid webhooks (${orders.filter((o) => o.deliveries > 1).length} delivered twice)…`);
     const started = Date.now();
@@ -102,6 +109,7 @@ async function main() {
     const all = await stack.db.client.syncJob.findMany({ where: { shop: SHOP } });
     const byStatus = (s: string) => all.filter((j) => j.status === s);
     const summary = {
+      target: TARGET,
       orders: orders.length,
       webhooksRejected: rejected.length,
       documents: [...counts.values()].filter((n) => n > 0).length,
@@ -120,7 +128,7 @@ async function main() {
     if (!args.json) {
       console.log("\nKontera demo summary");
       console.log(`  orders sent          ${summary.orders}`);
-      console.log(`  invoices in Fortnox  ${summary.documents}`);
+      console.log(`  invoices in ${TARGET_NAME.padEnd(8)} ${summary.documents}`);
       console.log(`  duplicates           ${summary.duplicates}`);
       console.log(`  payments registered  ${summary.paymentsRegistered}`);
       console.log(`  failed               ${summary.failed}`);

@@ -4,8 +4,24 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
 import { resumePausedJobs } from "~/sync/replay.server";
+import { providerName, switchTarget, unstartedOrders, type SwitchChoice } from "~/sync/target.server";
 import { sealTokens } from "./connection.server";
 import { fortnoxAuthorizeUrl, fortnoxCompany, fortnoxExchangeCode } from "./fortnox/provider.server";
+import type { TokenSet } from "./oauth.server";
+import type { Provider } from "./types";
+import { vismaAuthorizeUrl, vismaCompany, vismaExchangeCode } from "./visma/provider.server";
+
+interface ConnectFlow {
+  configured: () => boolean;
+  authorizeUrl: (state: string, redirectUri: string) => string;
+  exchangeCode: (code: string, redirectUri: string) => Promise<TokenSet>;
+  company: (tokens: TokenSet) => Promise<{ name: string; tenantId: string }>;
+}
+
+const FLOWS: Record<Provider, ConnectFlow> = {
+  fortnox: { configured: () => !!env().FORTNOX_CLIENT_ID, authorizeUrl: fortnoxAuthorizeUrl, exchangeCode: fortnoxExchangeCode, company: fortnoxCompany },
+  visma: { configured: () => !!env().VISMA_CLIENT_ID && !!env().VISMA_CLIENT_SECRET, authorizeUrl: vismaAuthorizeUrl, exchangeCode: vismaExchangeCode, company: vismaCompany },
+};
 
 // Connecting an accounting system: the merchant starts in the admin (shop from the session
 // token), the provider sends them back to our callback with a one-time `state` that carries the
@@ -17,7 +33,11 @@ import { fortnoxAuthorizeUrl, fortnoxCompany, fortnoxExchangeCode } from "./fort
 // callback is only accepted with that cookie. Without it, a state issued to shop B completed
 // shop A's merchant's approval: B's attacker sends A's merchant a provider link carrying B's
 // state, A's merchant approves, and B is booked into A's accounting system. (Fortnox has no PKCE
-// that would bind the code instead.) What this cannot stop: B's start address itself forwarded
+// that would bind the code instead.)
+//
+// Connecting a system other than the shop's current one makes it the target for new orders.
+// When the current one holds orders it has not started on, the merchant chooses first what
+// happens to them (app/sync/target.server.ts); the choice travels with the state. What this cannot stop: B's start address itself forwarded
 // and opened by A's merchant; only a page naming the shop before it connects would.
 
 const STATE_TTL_MS = 10 * 60 * 1000;
@@ -27,7 +47,7 @@ export class ConnectError extends Error {}
 export const callbackUrl = (provider: string) => `${env().SHOPIFY_APP_URL}/oauth/${provider}/callback`;
 
 /** The cookie that binds a state to the browser (__Host-: no other site or subdomain can plant one). */
-export function stateCookie(provider: "fortnox") {
+export function stateCookie(provider: Provider) {
   const secure = env().SHOPIFY_APP_URL.startsWith("https:");
   return createCookie(`${secure ? "__Host-" : ""}kontera-${provider}-state`, { httpOnly: true, secure, sameSite: "lax", path: "/", maxAge: STATE_TTL_MS / 1000 });
 }
@@ -45,23 +65,48 @@ function sameState(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** A route's provider segment, or null for one we do not connect. */
+export function providerParam(value: string | undefined): { id: Provider; name: string } | null {
+  return value === "fortnox" || value === "visma" ? { id: value, name: providerName(value) } : null;
+}
+
+/** The merchant must say what happens to the orders the current system has not started on. */
+export class SwitchChoiceNeeded extends Error {
+  constructor(readonly from: string, readonly orders: number) {
+    super(`${providerName(from)} holds ${orders} order(s) it has not booked yet; choose whether to move them, keep them in ${providerName(from)}, or not book them`);
+  }
+}
+
+/** The shop's current system, when switching away from it leaves orders to decide on. */
+async function switchingFrom(shop: string, provider: Provider): Promise<{ from: string; orders: number } | null> {
+  const from = (await db().shop.findUnique({ where: { shop }, select: { defaultProvider: true } }))?.defaultProvider ?? "fortnox";
+  if (from === provider) return null;
+  // Never connected: nothing can have been sent, so its orders simply come along.
+  if (!(await db().connection.findUnique({ where: { shop_provider: { shop, provider: from } }, select: { id: true } }))) return null;
+  const orders = (await unstartedOrders(shop, from)).length;
+  return orders ? { from, orders } : null;
+}
+
 /** In the admin: a one-time state for the shop; returns our start address for the browser to open. */
-export async function startConnect(shop: string, provider: "fortnox"): Promise<string> {
+export async function startConnect(shop: string, provider: Provider, onSwitch?: SwitchChoice): Promise<string> {
+  if (!FLOWS[provider].configured()) throw new ConnectError(`${providerName(provider)} is not set up on this server (its client id and secret are missing)`);
+  const switching = onSwitch ? null : await switchingFrom(shop, provider);
+  if (switching) throw new SwitchChoiceNeeded(switching.from, switching.orders);
   const state = randomBytes(24).toString("base64url");
   await db().oAuthState.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-  await db().oAuthState.create({ data: { state, shop, provider, expiresAt: new Date(Date.now() + STATE_TTL_MS) } });
+  await db().oAuthState.create({ data: { state, shop, provider, onSwitch: onSwitch ?? null, expiresAt: new Date(Date.now() + STATE_TTL_MS) } });
   return `${env().SHOPIFY_APP_URL}/oauth/${provider}/start?${new URLSearchParams({ state })}`;
 }
 
 /** At the top level, in the merchant's browser: where to send it (the caller sets the cookie). */
-export async function beginAuthorize(provider: "fortnox", state: string | null): Promise<string> {
+export async function beginAuthorize(provider: Provider, state: string | null): Promise<string> {
   const live = wellFormed(state) && (await db().oAuthState.findFirst({ where: { state, provider, expiresAt: { gt: new Date() } } }));
   if (!live) throw new ConnectError("this connection link has expired or was already used; start again from the app");
-  return fortnoxAuthorizeUrl(live.state, callbackUrl(provider));
+  return FLOWS[provider].authorizeUrl(live.state, callbackUrl(provider));
 }
 
 /** `boundState` is the state the browser's cookie holds (beginAuthorize's caller set it). */
-export async function completeConnect(provider: "fortnox", params: URLSearchParams, boundState: string | null): Promise<{ shop: string; companyName: string }> {
+export async function completeConnect(provider: Provider, params: URLSearchParams, boundState: string | null): Promise<{ shop: string; companyName: string }> {
   const state = params.get("state");
   const code = params.get("code");
   if (params.get("error")) throw new ConnectError(`${provider} declined the connection: ${params.get("error_description") ?? params.get("error")}`);
@@ -76,20 +121,26 @@ export async function completeConnect(provider: "fortnox", params: URLSearchPara
   const consumed = await db().oAuthState.deleteMany({ where: { state, provider, expiresAt: { gt: new Date() } } });
   if (!row || consumed.count !== 1) throw new ConnectError("this connection link has expired or was already used; start again from the app");
 
-  const tokens = await fortnoxExchangeCode(code, callbackUrl(provider));
-  const company = await fortnoxCompany(tokens);
+  const tokens = await FLOWS[provider].exchangeCode(code, callbackUrl(provider));
+  const company = await FLOWS[provider].company(tokens);
   const shop = row.shop;
   await db().connection.upsert({
     where: { shop_provider: { shop, provider } },
     create: { shop, provider, status: "active", tenantId: company.tenantId, companyName: company.name, ...sealTokens({ shop, provider }, tokens) },
     update: { status: "active", tenantId: company.tenantId, companyName: company.name, lastError: null, ...sealTokens({ shop, provider }, tokens) },
   });
+  const from = (await db().shop.findUnique({ where: { shop }, select: { defaultProvider: true } }))?.defaultProvider ?? "fortnox";
+  if (from !== provider) {
+    // Asked before the merchant left; a system never connected has nothing started to keep.
+    const neverConnected = !(await db().connection.findUnique({ where: { shop_provider: { shop, provider: from } }, select: { id: true } }));
+    await switchTarget(shop, from, provider, (row.onSwitch as SwitchChoice | null) ?? (neverConnected ? "move" : "keep"));
+  }
   const resumed = await resumePausedJobs(shop, provider);
   log.info("accounting system connected", { shop, provider, resumed });
   return { shop, companyName: company.name };
 }
 
-export async function disconnect(shop: string, provider: "fortnox"): Promise<void> {
+export async function disconnect(shop: string, provider: Provider): Promise<void> {
   await db().connection.updateMany({
     where: { shop, provider },
     data: { status: "disconnected", accessTokenEnc: null, refreshTokenEnc: null, expiresAt: null },

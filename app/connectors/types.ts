@@ -1,4 +1,4 @@
-import type { AccountingDocument, DocumentCustomer, DocumentKind } from "~/domain/accounting";
+import type { AccountingDocument, DocumentCustomer, DocumentKind, DocumentRow } from "~/domain/accounting";
 import type { PlannedPayment } from "~/domain/payments";
 
 // The one interface every accounting system implements. Shared logic (the entity cache, locks,
@@ -44,24 +44,46 @@ export interface ArticleSpec {
   description: string;
   /** Shipping and catch-all articles are services, not stock. */
   service: boolean;
+  /**
+   * The Swedish VAT rate the article sells at, when the order that makes it shows one (a domestic
+   * sale). Targets that take VAT from the article (Visma's sales categories) need it; Fortnox
+   * takes VAT per row and ignores it.
+   */
+  vatRate?: number;
 }
+
+/**
+ * What a target tells about the payments on a document: Fortnox lists each one; Visma's API
+ * only shows how much is still unpaid, so the total paid is all a retry can match against.
+ */
+export type PaymentsFound = { listed: RemotePayment[] } | { paidTotal: number };
 
 export interface AccountingConnector {
   readonly provider: Provider;
   /** Exact match on a customer we would create for `customer`, or null. */
   findCustomer(customer: DocumentCustomer): Promise<string | null>;
   createCustomer(customer: DocumentCustomer): Promise<string>;
+  /** The article `row` is booked on in this target, or null where the row is booked by account alone. */
+  articleFor(row: DocumentRow, doc: AccountingDocument): ArticleSpec | null;
   findArticle(number: string): Promise<string | null>;
   createArticle(article: ArticleSpec): Promise<string>;
   /** Live documents of this kind that carry exactly this reference (never a substring match). */
   findDocuments(reference: string, kind: DocumentKind): Promise<RemoteDocument[]>;
   createDocument(doc: AccountingDocument, customerId: string): Promise<RemoteDocument>;
+  /**
+   * The document, also after bookkeeping gave it another id (a Visma draft becomes an invoice
+   * with its own id): `id` may be the one the document had when it was created.
+   */
   getDocument(id: string): Promise<RemoteDocument>;
-  bookkeep(id: string): Promise<void>;
+  /** Books the document and returns it as booked; its id and number can change on the way. */
+  bookkeep(id: string): Promise<RemoteDocument>;
   /** Withdraws an unbooked document. */
   cancelDocument(id: string): Promise<void>;
-  /** The target's own full credit of a booked document; returns the credit. */
-  creditInFull(id: string): Promise<RemoteDocument>;
+  /**
+   * The target's own full credit of a booked document, linked to it; returns the credit. Absent
+   * where the target has none: a full credit is then a credit document like any other.
+   */
+  creditInFull?(id: string): Promise<RemoteDocument>;
   /** Live orders that carry exactly this reference. */
   findOrders(reference: string): Promise<RemoteOrder[]>;
   createOrder(doc: AccountingDocument, customerId: string): Promise<RemoteOrder>;
@@ -69,8 +91,9 @@ export interface AccountingConnector {
   /** Turns the order into its invoice (once; the target refuses a second time) and returns the invoice. */
   invoiceOrder(id: string, doc: AccountingDocument): Promise<RemoteDocument>;
   cancelOrder(id: string): Promise<void>;
-  findPayments(documentId: string): Promise<RemotePayment[]>;
+  findPayments(documentId: string): Promise<PaymentsFound>;
   createPayment(document: Pick<RemoteDocument, "id" | "number" | "currency">, payment: PlannedPayment): Promise<RemotePayment>;
+  /** Payments the target books on registration come back `booked` and never reach this. */
   bookkeepPayment(id: string): Promise<void>;
 }
 

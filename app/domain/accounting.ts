@@ -35,6 +35,11 @@ export interface DocumentRow {
    * Absent on free-text rows (gift cards, tips, adjustments), which are booked by account alone.
    */
   articleNumber?: string;
+  /**
+   * The article stands for many products (the shop's default article for items without a SKU,
+   * or its shipping article), so a target that takes VAT from the article needs one per rate.
+   */
+  generic?: boolean;
   /** The Shopify line item the row books, so a refund can credit exactly that row. */
   lineItemId?: number;
   description: string;

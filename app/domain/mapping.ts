@@ -193,13 +193,15 @@ export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings
       rows.push({ ...base, kind: "gift_card", vatRate: 0, account: settings.accounts.giftCards });
       return;
     }
-    rows.push(row("item", `line_items.${i}`, { ...base, articleNumber: clean(item.sku) ?? settings.defaultArticleNumber }, item.tax_lines));
+    const sku = clean(item.sku);
+    rows.push(row("item", `line_items.${i}`, { ...base, articleNumber: sku ?? settings.defaultArticleNumber, ...(sku ? {} : { generic: true }) }, item.tax_lines));
   });
   order.shipping_lines.forEach((line, i) => {
     const price = amount(line.price, line.price_set, "shipping_lines.price");
     if (price === 0) return; // free shipping books nothing
     rows.push(row("shipping", `shipping_lines.${i}`, {
       articleNumber: settings.shippingArticleNumber,
+      generic: true,
       description: truncate(line.title, 255),
       quantity: 1,
       unitPrice: price,

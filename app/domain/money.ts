@@ -41,3 +41,12 @@ export function jsonNumberToMinor(value: number | string): number {
 export function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
+
+/** An amount in a foreign currency in the shop's, at `rate` (shop currency per 1 unit, a decimal string), half away from zero. */
+export function atRate(minor: number, rate: string): number {
+  const [whole, frac = ""] = rate.split(".");
+  const micro = BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, "0").slice(0, 6));
+  const scaled = BigInt(minor) * micro;
+  const half = scaled < 0n ? -500_000n : 500_000n;
+  return Number((scaled + half) / 1_000_000n);
+}

@@ -16,28 +16,50 @@ const TONE: Record<string, "success" | "critical" | "warning" | "attention" | un
   needs_action: "critical", failed: "critical", needs_review: "warning",
 };
 
-function FortnoxCard({ connection }: { connection: { status: string; companyName: string | null; lastError: string | null } }) {
-  const fetcher = useFetcher<{ authorizeUrl?: string; error?: string }>();
+type Connection = { provider: string; status: string; companyName: string | null; lastError: string | null };
+const NAMES: Record<string, string> = { fortnox: "Fortnox", visma: "Visma eAccounting" };
+const SWITCH_LABELS: Record<string, string> = { move: "Move them", keep: "Keep them there", cancel: "Don't book them" };
+
+function ConnectionCard({ connection, target }: { connection: Connection; target: boolean }) {
+  const fetcher = useFetcher<{ authorizeUrl?: string; error?: string; switchChoice?: { from: string; orders: number; choices: string[] } }>();
   useEffect(() => {
-    // Fortnox's login cannot run inside the admin iframe: open it at the top level.
+    // The provider's login cannot run inside the admin iframe: open it at the top level.
     if (fetcher.data?.authorizeUrl) window.open(fetcher.data.authorizeUrl, "_top");
   }, [fetcher.data]);
+  const name = NAMES[connection.provider];
   const connected = connection.status === "active";
+  const ask = fetcher.data?.switchChoice;
+  const button = (intent: string, label: string, extra: Record<string, string> = {}) => (
+    <fetcher.Form method="post" action="/app/connection" key={label}>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="provider" value={connection.provider} />
+      {Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+      <Button submit variant={intent === "connect" ? "primary" : "secondary"} loading={fetcher.state !== "idle"}>{label}</Button>
+    </fetcher.Form>
+  );
   return (
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">Fortnox</Text>
-          <Badge tone={TONE[connection.status]}>{connection.status.replace("_", " ")}</Badge>
+          <Text as="h2" variant="headingMd">{name}</Text>
+          <InlineStack gap="200">
+            {target && connected && <Badge tone="info">Booking new orders here</Badge>}
+            <Badge tone={TONE[connection.status]}>{connection.status.replace("_", " ")}</Badge>
+          </InlineStack>
         </InlineStack>
-        <Text as="p">{connected ? `Connected to ${connection.companyName}` : "Connect Fortnox to book paid orders as invoices."}</Text>
+        <Text as="p">{connected ? `Connected to ${connection.companyName}` : `Connect ${name} to book paid orders as invoices.`}</Text>
         {connection.status === "reauth_required" && <Text as="p" tone="critical">{connection.lastError}</Text>}
-        <fetcher.Form method="post" action="/app/fortnox">
-          <input type="hidden" name="intent" value={connected ? "disconnect" : "connect"} />
-          <Button submit variant={connected ? "secondary" : "primary"} loading={fetcher.state !== "idle"}>
-            {connected ? "Disconnect" : connection.status === "reauth_required" ? "Reconnect" : "Connect"}
-          </Button>
-        </fetcher.Form>
+        {fetcher.data?.error && <Text as="p" tone="critical">{fetcher.data.error}</Text>}
+        {ask ? (
+          <InlineStack gap="200">{ask.choices.map((c) => button("connect", SWITCH_LABELS[c] ?? c, { onSwitch: c }))}</InlineStack>
+        ) : connected ? (
+          <InlineStack gap="200">
+            {!target && button("connect", `Book new orders in ${name}`)}
+            {button("disconnect", "Disconnect")}
+          </InlineStack>
+        ) : (
+          button("connect", connection.status === "reauth_required" ? "Reconnect" : "Connect")
+        )}
       </BlockStack>
     </Card>
   );
@@ -55,13 +77,15 @@ function ReplayButton({ id }: { id: string }) {
 }
 
 export default function Index() {
-  const { connection, counts, problems } = useLoaderData<typeof loader>();
+  const { connections, target, counts, problems } = useLoaderData<typeof loader>();
   return (
     <Page title="Kontera">
       <Layout>
-        <Layout.Section>
-          <FortnoxCard connection={connection} />
-        </Layout.Section>
+        {connections.map((c) => (
+          <Layout.Section key={c.provider}>
+            <ConnectionCard connection={c} target={c.provider === target} />
+          </Layout.Section>
+        ))}
         <Layout.Section>
           <Card>
             <BlockStack gap="200">

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { db, isUniqueViolation } from "~/db.server";
+import { targetFor } from "./target.server";
 import { editedSince } from "~/domain/edits";
 import { mappingSettingsSchema, settingsFromShop } from "~/domain/settings";
 import { describeIssues, shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
@@ -124,11 +125,11 @@ async function planJobs(hook: VerifiedWebhook): Promise<{ subjectId?: string; jo
   const { subjectId, specs } = await specsFor(hook, shop);
   if (!specs.length) return { subjectId, jobs: [] };
 
-  const connections = await db().connection.findMany({ where: { shop: hook.shop, status: { not: "disconnected" } } });
-  const targets = connections.length
-    ? connections.map((c) => ({ provider: c.provider, paused: c.status !== "active" }))
-    : [{ provider: shop?.defaultProvider ?? "fortnox", paused: true }]; // kept until the merchant connects
-  return { subjectId, jobs: targets.flatMap((t) => specs.map((spec) => ({ ...t, ...spec }))) };
+  // One system per order: where its earlier jobs went, else the shop's target. Kept (paused)
+  // until the merchant connects it.
+  const provider = await targetFor(hook.shop, specs[0].orderId, shop?.defaultProvider ?? "fortnox");
+  const connection = await db().connection.findUnique({ where: { shop_provider: { shop: hook.shop, provider } }, select: { status: true } });
+  return { subjectId, jobs: specs.map((spec) => ({ ...spec, provider, paused: connection?.status !== "active" })) };
 }
 
 export async function ingestWebhook(hook: VerifiedWebhook): Promise<IngestResult> {

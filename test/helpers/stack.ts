@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startFortnoxSimulator, type FortnoxSim } from "../simulators/fortnox/server";
 import { startShopifySimulator, type ShopifySim } from "../simulators/shopify/server";
+import { startVismaSimulator, type VismaSim } from "../simulators/visma/server";
 import { createDatabase, freePort, ROOT, startChild, startRedis, waitFor, type Child, type DbKind, type RedisServer, type TestDatabase } from "./services";
 
 // The whole product on real parts, as separate processes talking HTTP: redis-server, a database,
-// the Fortnox and Shopify simulators, the Remix app (remix-serve of the production build) and the
+// the Fortnox, Visma and Shopify simulators, the Remix app (remix-serve of the production build) and the
 // worker. Used by the integration tests and by `npm run demo`.
 
 export interface StackOptions {
@@ -17,12 +18,27 @@ export interface StackOptions {
   fortnox?: { apiUrl: string; authUrl: string; clientId: string; clientSecret: string };
   fortnoxAccessTokenTtlSeconds?: number;
   fortnoxRateLimit?: { max: number; windowMs: number };
+  vismaRateLimit?: { max: number; windowMs: number };
+}
+
+export type Target = "fortnox" | "visma";
+
+export interface ConnectOptions {
+  /** Which system (default Fortnox). */
+  provider?: Target;
+  /** Fortnox: the tenant to approve as (default the simulator's 1001). */
+  tenant?: number;
+  /** Visma: the company to approve as (default the simulator's seeded one). */
+  company?: string;
+  /** Switching systems with unbooked orders: the merchant's answer. */
+  onSwitch?: "move" | "keep" | "cancel";
 }
 
 export interface Stack {
   redis: RedisServer;
   db: TestDatabase;
   fortnoxSim: FortnoxSim | null;
+  vismaSim: VismaSim;
   shopifySim: ShopifySim;
   appUrl: string;
   env: Record<string, string>;
@@ -36,13 +52,13 @@ export interface Stack {
   /** A request from the embedded admin: browser user agent, App Bridge session token. */
   adminFetch(shop: string, path: string, init?: RequestInit): Promise<Response>;
   /**
-   * A merchant's browser up to Fortnox sending it back: the app opened (token exchange installs
-   * it), Connect clicked, our start address opened (it sets the cookie that binds the state),
-   * approved in Fortnox (as `tenant`, default the simulator's 1001). Returns the callback address
-   * and the cookie the browser holds; installAndConnect opens the one with the other.
+   * A merchant's browser up to Fortnox or Visma sending it back: the app opened (token exchange
+   * installs it), Connect clicked, our start address opened (it sets the cookie that binds the
+   * state), approved there. Returns the callback address and the cookie the browser holds;
+   * installAndConnect opens the one with the other.
    */
-  approveConnect(shop: string, opts?: { tenant?: number }): Promise<{ callback: string; cookie: string }>;
-  installAndConnect(shop: string, opts?: { tenant?: number }): Promise<void>;
+  approveConnect(shop: string, opts?: ConnectOptions): Promise<{ callback: string; cookie: string }>;
+  installAndConnect(shop: string, opts?: ConnectOptions): Promise<void>;
   sendWebhook(shop: string, topic: string, payload: unknown, opts?: { deliveries?: number }): Promise<{ deliveries: { status: number }[] }>;
   output(): string;
   stop(): Promise<void>;
@@ -76,6 +92,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         accessTokenTtlSeconds: opts.fortnoxAccessTokenTtlSeconds,
         rateLimit: opts.fortnoxRateLimit,
       });
+  const vismaClient = { clientId: `vi-${randomBytes(4).toString("hex")}`, clientSecret: randomBytes(16).toString("hex") };
+  const vismaSim = await startVismaSimulator({
+    clients: [{ ...vismaClient, redirectUris: [`${appUrl}/oauth/visma/callback`] }],
+    rateLimit: opts.vismaRateLimit,
+  });
   const shopifySim = await startShopifySimulator({ apiKey, apiSecret, appUrl, appTomlPath: path.join(ROOT, "shopify.app.toml") });
 
   const env: Record<string, string> = {
@@ -92,6 +113,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     FORTNOX_CLIENT_SECRET: fortnoxClient.clientSecret,
     FORTNOX_API_URL: opts.fortnox?.apiUrl ?? fortnoxSim!.apiUrl,
     FORTNOX_AUTH_URL: opts.fortnox?.authUrl ?? fortnoxSim!.authUrl,
+    VISMA_CLIENT_ID: vismaClient.clientId,
+    VISMA_CLIENT_SECRET: vismaClient.clientSecret,
+    VISMA_API_URL: vismaSim.apiUrl,
+    VISMA_AUTH_URL: vismaSim.authUrl,
     SYNC_RETRY_BASE_MS: "500",
     SYNC_LOCK_MS: "5000",
     SWEEPER_INTERVAL_MS: "2000",
@@ -115,14 +140,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     app = await serve(appPort, "app");
   } catch (e) {
-    await Promise.all([shopifySim.close(), fortnoxSim?.close(), db.drop(), redis.stop()]);
+    await Promise.all([shopifySim.close(), fortnoxSim?.close(), vismaSim.close(), db.drop(), redis.stop()]);
     throw e;
   }
 
   const workers: Child[] = [];
   const moreApps: Child[] = [];
   const stack: Stack = {
-    redis, db, fortnoxSim, shopifySim, appUrl, env, app,
+    redis, db, fortnoxSim, vismaSim, shopifySim, appUrl, env, app,
     worker: null,
     async startWorker(extraEnv = {}) {
       // node itself, with tsx as a loader: the tsx CLI would run the worker in a grandchild that
@@ -150,23 +175,25 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       return fetch(`${appUrl}${path}`, { ...init, headers });
     },
     async approveConnect(shop, o = {}) {
-      const res = await stack.adminFetch(shop, "/app/fortnox", {
+      const provider = o.provider ?? "fortnox";
+      const res = await stack.adminFetch(shop, "/app/connection", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: "intent=connect",
+        body: new URLSearchParams({ intent: "connect", provider, ...(o.onSwitch ? { onSwitch: o.onSwitch } : {}) }),
       });
       const body = await res.text();
       if (!res.ok) throw new Error(`connect failed: ${res.status} ${body}\n${app.output()}`);
       const { authorizeUrl } = JSON.parse(body);
       const start = await fetch(authorizeUrl, { redirect: "manual" });
       const cookie = start.headers.get("set-cookie")?.split(";")[0];
-      const toFortnox = start.headers.get("location");
-      if (start.status !== 302 || !cookie || !toFortnox) throw new Error(`the connect start answered ${start.status} (cookie ${cookie ? "set" : "missing"}): ${await start.text()}`);
-      const authorize = new URL(toFortnox);
+      const toProvider = start.headers.get("location");
+      if (start.status !== 302 || !cookie || !toProvider) throw new Error(`the connect start answered ${start.status} (cookie ${cookie ? "set" : "missing"}): ${await start.text()}`);
+      const authorize = new URL(toProvider);
       if (o.tenant) authorize.searchParams.set("tenant", String(o.tenant));
+      if (o.company) authorize.searchParams.set("company", o.company);
       const approve = await fetch(authorize, { redirect: "manual" });
       const callback = approve.headers.get("location");
-      if (approve.status !== 302 || !callback) throw new Error(`Fortnox authorize answered ${approve.status}: ${await approve.text()}`);
+      if (approve.status !== 302 || !callback) throw new Error(`${provider} authorize answered ${approve.status}: ${await approve.text()}`);
       return { callback, cookie };
     },
     async installAndConnect(shop, o = {}) {
@@ -189,6 +216,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await Promise.all([app, ...moreApps].map((a) => a.kill()));
       await shopifySim.close();
       await fortnoxSim?.close();
+      await vismaSim.close();
       await db.drop();
       await redis.stop();
     },

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FORTNOX_TENANT } from "../helpers/orders";
-import { ROOT, waitFor } from "../helpers/services";
+import { waitFor } from "../helpers/services";
+import { jobsOf, payAll, scenarios, settledJobs, type Scenario } from "../helpers/scenarios";
 import { postJson, startStack, waitSettled, type Stack } from "../helpers/stack";
 
 // Every golden scenario end to end: its orders/paid through the pipeline into the Fortnox
@@ -15,38 +14,13 @@ const EUR_SHOP = "documents-eur-test.myshopify.com";
 const ORDER_SHOP = "documents-order-test.myshopify.com";
 let stack: Stack;
 
-interface Scenario {
-  file: string;
-  settings?: Record<string, unknown>;
-  order: any;
-  transactions?: any[];
-  expected: { ok: boolean; document?: { total: number; currency: string }; payments?: { mode: string; amount: number }[] };
-  refunds?: { refund: any; expected: { ok: boolean; document?: { total: number } | null } }[];
-  cancellation?: { expected: { ok: boolean; document?: { total: number } | null } };
-  edits?: { order: any; expected: { edited: boolean } }[];
-}
-
-const dir = path.join(ROOT, "test/fixtures/scenarios");
-const scenarios: Scenario[] = readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
-  .map((file) => ({ file, ...JSON.parse(readFileSync(path.join(dir, file), "utf8")) }));
 const shopOf = (s: Scenario) => (s.settings?.currency === "presentment" ? EUR_SHOP : SHOP);
-/** The order as it was when it was paid: before any cancellation or refund. */
-const asPaid = (order: any) => ({ ...order, cancelled_at: null, cancel_reason: null, refunds: [] });
 
 const sim = async (what: string): Promise<any[]> =>
   Object.values(await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/${what}`)).json())[0] as any[];
 const toOre = (v: number | string) => Math.round(Number(v) * 100);
 /** Fortnox writes its flags as text ("true"/"false"). */
 const isCredit = (inv: any) => String(inv.Credit) === "true";
-const jobsOf = (shop: string, orderId: string) => stack.db.client.syncJob.findMany({ where: { shop, orderId } });
-
-/** Waits until the order's jobs of `kind` number `count` and are settled, and returns them. */
-async function settledJobs(shop: string, orderId: string, kind: string, count: number) {
-  return waitFor(`${count} settled ${kind} jobs of ${orderId}`, async () => {
-    const jobs = (await jobsOf(shop, orderId)).filter((j) => j.kind === kind);
-    return jobs.length >= count && jobs.every((j) => !["pending", "retrying", "running", "waiting"].includes(j.status)) ? jobs : null;
-  }, 120_000, 250);
-}
 
 beforeAll(async () => {
   stack = await startStack();
@@ -60,42 +34,22 @@ afterAll(async () => { await stack?.stop(); });
 
 describe("golden scenarios through the pipeline into Fortnox", () => {
   it("books every scenario's invoice with Fortnox's own total equal to Shopify's", async () => {
-    for (const s of scenarios) {
-      const shop = shopOf(s);
-      if (s.transactions) {
-        // The order and how it was paid are known to Shopify before the webhook arrives.
-        await postJson(`${stack.shopifySim.url}/__sim/orders`, { shop, order: asPaid(s.order) });
-        await postJson(`${stack.shopifySim.url}/__sim/transactions`, {
-          shop, orderId: s.order.admin_graphql_api_id,
-          transactions: s.transactions.map((t) => ({ kind: t.kind.toLowerCase(), status: t.status.toLowerCase(), gateway: t.gateway, amount: t.amountSet.shopMoney.amount, presentment_amount: t.amountSet.presentmentMoney.amount, processed_at: t.processedAt })),
-        });
-      }
-      await stack.sendWebhook(shop, "orders/paid", asPaid(s.order));
-    }
-    await waitSettled(stack, SHOP, scenarios.filter((s) => shopOf(s) === SHOP).length, 240_000);
-    await waitSettled(stack, EUR_SHOP, scenarios.filter((s) => shopOf(s) === EUR_SHOP).length, 240_000);
-
+    const booked = await payAll(stack, shopOf);
     const invoices = await sim("invoices");
-    for (const s of scenarios) {
-      const [job] = await settledJobs(shopOf(s), s.order.admin_graphql_api_id, "invoice", 1);
-      if (!s.expected.ok) {
-        expect(job.status, s.file).toBe("needs_action");
-        expect(job.lastErrorCode, s.file).toMatch(/^mapping:/);
-        continue;
-      }
+    for (const { s, job } of booked) {
       expect(`${job.status} ${job.lastError ?? ""}`.trim(), s.file).toBe("succeeded");
-      const booked = invoices.filter((i) => i.ExternalInvoiceReference1 === s.order.admin_graphql_api_id && !isCredit(i));
-      expect(booked, s.file).toHaveLength(1);
-      expect(toOre(booked[0].Total), s.file).toBe(s.expected.document!.total);
-      expect(booked[0].Currency, s.file).toBe(s.expected.document!.currency);
-      expect(String(booked[0].Booked), s.file).toBe("true");
+      const made = invoices.filter((i) => i.ExternalInvoiceReference1 === s.order.admin_graphql_api_id && !isCredit(i));
+      expect(made, s.file).toHaveLength(1);
+      expect(toOre(made[0].Total), s.file).toBe(s.expected.document!.total);
+      expect(made[0].Currency, s.file).toBe(s.expected.document!.currency);
+      expect(String(made[0].Booked), s.file).toBe("true");
     }
   }, 300_000);
 
   it("registers each paid order's payments per gateway: the gift card against its debt, the card in the bank", async () => {
     const invoices = await sim("invoices");
     for (const s of scenarios.filter((x) => x.expected.ok)) {
-      const [payment] = await settledJobs(shopOf(s), s.order.admin_graphql_api_id, "payment", 1);
+      const [payment] = await settledJobs(stack, shopOf(s), s.order.admin_graphql_api_id, "payment", 1);
       expect(`${payment.status} ${payment.lastError ?? ""}`.trim(), s.file).toBe("succeeded");
       const invoice = invoices.find((i) => i.ExternalInvoiceReference1 === s.order.admin_graphql_api_id && !isCredit(i));
       expect(toOre(invoice.Balance), `${s.file} is paid in full`).toBe(0);
@@ -113,7 +67,7 @@ describe("golden scenarios through the pipeline into Fortnox", () => {
       const orderId = s.order.admin_graphql_api_id;
       for (const [i, step] of (s.refunds ?? []).entries()) {
         await stack.sendWebhook(shop, "refunds/create", step.refund);
-        const jobs = await settledJobs(shop, orderId, "credit", i + 1);
+        const jobs = await settledJobs(stack, shop, orderId, "credit", i + 1);
         const job = jobs.find((j) => j.subjectId === step.refund.admin_graphql_api_id)!;
         if (!step.expected.ok) {
           expect(job.status, s.file).toBe("needs_action");
@@ -130,7 +84,7 @@ describe("golden scenarios through the pipeline into Fortnox", () => {
       if (s.cancellation) {
         for (const r of s.order.refunds ?? []) if (!(s.refunds ?? []).some((x) => x.refund.id === r.id)) await stack.sendWebhook(shop, "refunds/create", r);
         await stack.sendWebhook(shop, "orders/cancelled", s.order);
-        const [job] = await settledJobs(shop, orderId, "cancel", 1);
+        const [job] = await settledJobs(stack, shop, orderId, "cancel", 1);
         expect(`${job.status} ${job.lastError ?? ""}`.trim(), s.file).toBe("succeeded");
         const link = await stack.db.client.documentLink.findFirstOrThrow({ where: { shop, kind: "credit", shopifyId: orderId } });
         const credit = (await sim("invoices")).find((inv) => String(inv.DocumentNumber) === link.remoteId);
@@ -163,11 +117,11 @@ describe("order lifecycle", () => {
     await stack.sendWebhook(SHOP, "orders/updated", unchanged.order);
     await stack.sendWebhook(SHOP, "orders/updated", edited.order, { deliveries: 2 });
     await stack.sendWebhook(SHOP, "orders/updated", { ...edited.order, updated_at: "2026-04-16T12:00:00+02:00" }); // same edit, later delivery
-    const [job] = await settledJobs(SHOP, orderId, "edit", 1);
+    const [job] = await settledJobs(stack, SHOP, orderId, "edit", 1);
     expect(job.status).toBe("needs_review");
     expect(job.lastError).toMatch(/edited after invoice \d+ was booked .*1315\.00 → 1434\.00/);
     expect(job.lastError).toContain("ändrades efter att faktura");
-    expect((await jobsOf(SHOP, orderId)).filter((j) => j.kind === "edit")).toHaveLength(1);
+    expect((await jobsOf(stack, SHOP, orderId)).filter((j) => j.kind === "edit")).toHaveLength(1);
     expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === orderId)).toHaveLength(1);
   });
 
@@ -179,14 +133,14 @@ describe("order lifecycle", () => {
     await stack.db.client.shop.update({ where: { shop: SHOP }, data: { settings: JSON.stringify({ afterEdit: "reinvoice" }) } });
     try {
       await stack.sendWebhook(SHOP, "orders/paid", order);
-      await settledJobs(SHOP, identity.admin_graphql_api_id, "payment", 1);
+      await settledJobs(stack, SHOP, identity.admin_graphql_api_id, "payment", 1);
       // The edit added a coffee, and the buyer paid for it.
       await postJson(`${stack.shopifySim.url}/__sim/transactions`, { shop: SHOP, orderId: identity.admin_graphql_api_id, transactions: [
         { kind: "sale", status: "success", gateway: "shopify_payments", amount: order.total_price },
         { kind: "sale", status: "success", gateway: "shopify_payments", amount: "119.00" },
       ] });
       await stack.sendWebhook(SHOP, "orders/updated", { ...structuredClone(edited), ...identity });
-      const [job] = await settledJobs(SHOP, identity.admin_graphql_api_id, "edit", 1);
+      const [job] = await settledJobs(stack, SHOP, identity.admin_graphql_api_id, "edit", 1);
       expect(`${job.status} ${job.lastError ?? ""}`.trim()).toBe("succeeded");
 
       const docs = (await sim("invoices")).filter((i) => i.YourOrderNumber === identity.name);
@@ -214,11 +168,11 @@ describe("order lifecycle", () => {
       const refund = { ...structuredClone(s.refunds![0].refund), id: 7700000001, admin_graphql_api_id: "gid://shopify/Refund/7700000001", order_id: order.id };
       await stack.sendWebhook(SHOP, "orders/paid", order); // not invoiced yet: the trigger is fulfilment
       await stack.sendWebhook(SHOP, "refunds/create", refund);
-      await waitFor("the refund to wait for its invoice", async () => (await jobsOf(SHOP, order.admin_graphql_api_id)).find((j) => j.kind === "credit" && j.status === "waiting"), 60_000, 250);
+      await waitFor("the refund to wait for its invoice", async () => (await jobsOf(stack, SHOP, order.admin_graphql_api_id)).find((j) => j.kind === "credit" && j.status === "waiting"), 60_000, 250);
       await stack.sendWebhook(SHOP, "orders/cancelled", { ...order, cancelled_at: "2026-04-21T09:00:00+02:00" });
-      const [cancel] = await settledJobs(SHOP, order.admin_graphql_api_id, "cancel", 1);
+      const [cancel] = await settledJobs(stack, SHOP, order.admin_graphql_api_id, "cancel", 1);
       expect(cancel.status).toBe("succeeded");
-      const [credit] = await settledJobs(SHOP, order.admin_graphql_api_id, "credit", 1);
+      const [credit] = await settledJobs(stack, SHOP, order.admin_graphql_api_id, "credit", 1);
       expect(credit.status).toBe("succeeded");
       expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id)).toHaveLength(0);
     } finally {
@@ -233,12 +187,12 @@ describe("order lifecycle", () => {
       const order = { ...structuredClone(s.order), id: 7700000000002, admin_graphql_api_id: "gid://shopify/Order/7700000000002", name: "#7702" };
       const refund = { ...structuredClone(s.refunds![0].refund), id: 7700000002, admin_graphql_api_id: "gid://shopify/Refund/7700000002", order_id: order.id };
       await stack.sendWebhook(SHOP, "orders/paid", order);
-      await settledJobs(SHOP, order.admin_graphql_api_id, "invoice", 1);
-      expect((await jobsOf(SHOP, order.admin_graphql_api_id)).map((j) => j.kind)).toEqual(["invoice"]); // no payment job for drafts
+      await settledJobs(stack, SHOP, order.admin_graphql_api_id, "invoice", 1);
+      expect((await jobsOf(stack, SHOP, order.admin_graphql_api_id)).map((j) => j.kind)).toEqual(["invoice"]); // no payment job for drafts
       let invoice = (await sim("invoices")).find((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id);
       expect(String(invoice.Booked)).toBe("false");
       await stack.sendWebhook(SHOP, "refunds/create", refund);
-      const [credit] = await settledJobs(SHOP, order.admin_graphql_api_id, "credit", 1);
+      const [credit] = await settledJobs(stack, SHOP, order.admin_graphql_api_id, "credit", 1);
       expect(credit.status).toBe("succeeded");
       invoice = (await sim("invoices")).find((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id);
       expect(String(invoice.Cancelled)).toBe("true");
@@ -251,18 +205,18 @@ describe("order lifecycle", () => {
     const s = scenarios.find((x) => x.file.startsWith("02"))!;
     const order = { ...structuredClone(s.order), id: 7700000000003, admin_graphql_api_id: "gid://shopify/Order/7700000000003", name: "#7703" };
     await stack.sendWebhook(ORDER_SHOP, "orders/paid", order);
-    const [ordered] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "order", 1);
+    const [ordered] = await settledJobs(stack, ORDER_SHOP, order.admin_graphql_api_id, "order", 1);
     expect(ordered.status).toBe("succeeded");
     const fortnoxOrder = (await sim("orders")).find((o) => o.ExternalInvoiceReference1 === order.admin_graphql_api_id);
     expect(toOre(fortnoxOrder.Total)).toBe(toOre(order.total_price));
     expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id)).toHaveLength(0);
     // The payment waits for the invoice (released once when the Fortnox order was made, it waits again).
-    await waitFor("the payment to wait for the invoice", async () => (await jobsOf(ORDER_SHOP, order.admin_graphql_api_id)).find((j) => j.kind === "payment" && j.status === "waiting"), 30_000, 250);
+    await waitFor("the payment to wait for the invoice", async () => (await jobsOf(stack, ORDER_SHOP, order.admin_graphql_api_id)).find((j) => j.kind === "payment" && j.status === "waiting"), 30_000, 250);
 
     await stack.sendWebhook(ORDER_SHOP, "orders/updated", { ...order, fulfillment_status: "fulfilled", updated_at: "2026-04-17T09:00:00+02:00" });
-    const [invoiced] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "invoice", 1);
+    const [invoiced] = await settledJobs(stack, ORDER_SHOP, order.admin_graphql_api_id, "invoice", 1);
     expect(`${invoiced.status} ${invoiced.lastError ?? ""}`.trim()).toBe("succeeded");
-    const [paid] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "payment", 1);
+    const [paid] = await settledJobs(stack, ORDER_SHOP, order.admin_graphql_api_id, "payment", 1);
     expect(paid.status).toBe("succeeded");
     const invoices = (await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id);
     expect(invoices).toHaveLength(1);
@@ -276,13 +230,13 @@ describe("order lifecycle", () => {
     const s = scenarios.find((x) => x.file.startsWith("01"))!;
     const order = { ...structuredClone(s.order), id: 7700000000004, admin_graphql_api_id: "gid://shopify/Order/7700000000004", name: "#7704" };
     await stack.sendWebhook(ORDER_SHOP, "orders/paid", order);
-    await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "order", 1);
+    await settledJobs(stack, ORDER_SHOP, order.admin_graphql_api_id, "order", 1);
     await stack.sendWebhook(ORDER_SHOP, "orders/cancelled", { ...order, cancelled_at: "2026-04-18T09:00:00+02:00" });
-    const [cancel] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "cancel", 1);
+    const [cancel] = await settledJobs(stack, ORDER_SHOP, order.admin_graphql_api_id, "cancel", 1);
     expect(`${cancel.status} ${cancel.lastError ?? ""}`.trim()).toBe("succeeded");
     const fortnoxOrder = (await sim("orders")).find((o) => o.ExternalInvoiceReference1 === order.admin_graphql_api_id);
     expect(String(fortnoxOrder.Cancelled)).toBe("true");
-    const [payment] = await settledJobs(ORDER_SHOP, order.admin_graphql_api_id, "payment", 1);
+    const [payment] = await settledJobs(stack, ORDER_SHOP, order.admin_graphql_api_id, "payment", 1);
     expect(payment.status).toBe("succeeded"); // settled with nothing to register
     expect((await sim("invoices")).filter((i) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id)).toHaveLength(0);
   });

@@ -24,7 +24,7 @@ describe("Shopify's expiring offline token", () => {
     const settledBefore = await stack.db.client.syncJob.count({ where: { shop: SHOP, kind: "invoice" } });
     await Promise.all([
       ...orders.map((o) => stack.sendWebhook(SHOP, "orders/paid", o)),
-      ...Array.from({ length: 5 }, () => stack.adminFetch(SHOP, "/app/fortnox", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "intent=connect" }).then((r) => expect(r.status).toBe(200))),
+      ...Array.from({ length: 5 }, () => stack.adminFetch(SHOP, "/app/connection", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "intent=connect&provider=fortnox" }).then((r) => expect(r.status).toBe(200))),
     ]);
     const jobs = await waitSettled(stack, SHOP, settledBefore + 10, 120_000);
     expect(jobs.filter((j) => j.status !== "succeeded")).toEqual([]);

@@ -652,6 +652,17 @@ describe("visma simulator", () => {
     const pay = (inv: Json, over: Record<string, unknown>) =>
       api(sim, token, "POST", `/customerinvoices/${inv.Id}/payments`, { PaymentDate: today(), PaymentCurrency: inv.InvoiceCurrencyCode, PaymentType: 1, CompanyBankAccountId: ref.bank, ...over });
 
+    it("takes payments into a bank account the accountant added (control API), and lists it", async () => {
+      const added = await control(sim, "POST", `/companies/${DEFAULT_COMPANY}/bankaccounts`, { name: "Presentkort", accountNumber: 2421 });
+      const accounts = (await api(sim, token, "GET", "/bankaccounts")).json.Data;
+      expect(accounts.find((b: Json) => b.AccountNumber === 2421)).toMatchObject({ Name: "Presentkort" });
+      const inv = await invoice();
+      expect(added.status).toBe(201);
+      expect((await pay(inv, { PaymentAmount: inv.TotalAmountInvoiceCurrency, CompanyBankAccountId: added.json.id })).status).toBe(201);
+      const refused = await control(sim, "POST", `/companies/${DEFAULT_COMPANY}/bankaccounts`, { name: "x", accountNumber: 12 });
+      expect([refused.status, JSON.stringify(refused.json)]).toEqual([400, expect.stringMatching(/accountNumber/)]);
+    });
+
     it("registers partial then complete payments and marks the invoice paid", async () => {
       const inv = await invoice({}, 3);
       const p1 = await pay(inv, { PaymentAmount: 100, Reference: "shopify-1" });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseFortnoxError, retryAfterMs } from "~/connectors/fortnox/http.server";
+import { parseFortnoxError } from "~/connectors/fortnox/http.server";
+import { retryAfterMs } from "~/connectors/http.server";
 
 describe("Fortnox answers", () => {
   it("takes a Retry-After in seconds, capped at a minute, and ignores what it cannot read", () => {

@@ -42,8 +42,8 @@ describe("mapping an order to an invoice", () => {
     expect(doc.total).toBe(69800);
     expect(doc.rows).toEqual([
       { kind: "item", articleNumber: "TS-RED-M", lineItemId: 1, description: "T-shirt - Röd / M", quantity: 2, unitPrice: 25000, discount: 5000, vatRate: 25, account: "3001" },
-      { kind: "item", articleNumber: "SHOPIFY", lineItemId: 2, description: "Bok", quantity: 1, unitPrice: 19900, discount: 0, vatRate: 6, account: "3003" },
-      { kind: "shipping", articleNumber: "FRAKT", description: "PostNord", quantity: 1, unitPrice: 4900, discount: 0, vatRate: 25, account: "3001" },
+      { kind: "item", articleNumber: "SHOPIFY", generic: true, lineItemId: 2, description: "Bok", quantity: 1, unitPrice: 19900, discount: 0, vatRate: 6, account: "3003" },
+      { kind: "shipping", articleNumber: "FRAKT", generic: true, description: "PostNord", quantity: 1, unitPrice: 4900, discount: 0, vatRate: 25, account: "3001" },
     ]);
     expect(doc.regime).toBe("domestic");
     expect(doc.vat).toBe(9000 + 1126 + 980);

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { jsonNumberToMinor, minorToJsonNumber } from "~/domain/money";
+import { atRate, jsonNumberToMinor, minorToJsonNumber } from "~/domain/money";
 import { truncate } from "~/domain/text";
+import { rowArticle } from "../articles";
 import { retryable } from "../errors";
 import type { AccountingConnector, ArticleSpec, RemoteDocument, RemoteOrder } from "../types";
 import { fortnoxRequest, type FortnoxHttpOptions } from "./http.server";
@@ -71,15 +72,6 @@ function asRemote(raw: unknown, what: string): RemoteDocument {
   };
 }
 
-/** SEK for an amount in the invoice's currency, at the invoice's rate (per 1 unit), half away from zero. */
-function toSek(minor: number, rate: string): number {
-  const [whole, frac = ""] = rate.split(".");
-  const micro = BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, "0").slice(0, 6));
-  const scaled = BigInt(minor) * micro;
-  const half = scaled < 0n ? -500_000n : 500_000n;
-  return Number((scaled + half) / 1_000_000n);
-}
-
 const digits = (s: string) => s.replace(/\D/g, "");
 
 export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector {
@@ -128,6 +120,8 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       return String(number);
     },
 
+    articleFor: (row, doc) => (row.articleNumber ? rowArticle({ ...row, articleNumber: row.articleNumber }, doc) : null),
+
     async findArticle(sku) {
       const number = fortnoxArticleNumber(sku);
       const res = await fortnoxRequest(http, "GET", `/articles/${encodeURIComponent(number)}`, { allow404: true });
@@ -168,7 +162,8 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
     getDocument,
 
     async bookkeep(id) {
-      await fortnoxRequest(http, "PUT", `/invoices/${encodeURIComponent(id)}/bookkeep`);
+      const res = await fortnoxRequest(http, "PUT", `/invoices/${encodeURIComponent(id)}/bookkeep`);
+      return asRemote(res.body?.Invoice, "the bookkeeping");
     },
 
     async cancelDocument(id) {
@@ -236,13 +231,13 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
         if (!parsed.success) throw retryable("Fortnox answered with an unexpected payment shape", "bad_response");
         payments.push({ id: parsed.data.Number, mode: parsed.data.ModeOfPayment ?? "", amount: jsonNumberToMinor(parsed.data.AmountCurrency ?? parsed.data.Amount), booked: parsed.data.Booked });
       }
-      return payments;
+      return { listed: payments };
     },
 
     async createPayment(document, payment) {
       const foreign = document.currency !== "SEK";
       let sek = payment.amount;
-      if (foreign) sek = payment.shopCurrency === "SEK" ? payment.amountShop : toSek(payment.amount, (await invoiceRate(document.id)));
+      if (foreign) sek = payment.shopCurrency === "SEK" ? payment.amountShop : atRate(payment.amount, (await invoiceRate(document.id)));
       const res = await fortnoxRequest(http, "POST", "/invoicepayments", {
         body: {
           InvoicePayment: {

@@ -4,8 +4,8 @@ import { settingsFromShop, type MappingSettings } from "~/domain/settings";
 import { loadConnection } from "~/connectors/connection.server";
 import { authError, permanent } from "~/connectors/errors";
 import { connectorFor } from "~/connectors/registry.server";
-import type { AccountingConnector, CallCounter, Provider } from "~/connectors/types";
-import type { EntityScope } from "../entities.server";
+import type { AccountingConnector, CallCounter, Provider, RemoteDocument } from "~/connectors/types";
+import { ensureEntity, type EntityScope } from "../entities.server";
 
 // What every kind of job needs: the shop's settings, a connector for its accounting system, and
 // for everything after the invoice, the invoice itself.
@@ -48,6 +48,19 @@ export async function adoptOrCreate<T extends { number: string }>(
   return { remote: await create(), how: "created" };
 }
 
+/**
+ * Books a document whose link is already written and keeps the link pointing at it: bookkeeping
+ * can give a document another id and number (a Visma draft becomes an invoice of its own).
+ */
+export async function bookkeepLinked(job: JobRow, connector: AccountingConnector, link: { kind: string; shopifyId: string }, doc: RemoteDocument): Promise<RemoteDocument> {
+  const booked = doc.booked ? doc : await connector.bookkeep(doc.id);
+  await db().documentLink.updateMany({
+    where: { shop: job.shop, provider: job.provider, kind: link.kind, shopifyId: link.shopifyId, NOT: { remoteId: booked.id } },
+    data: { remoteId: booked.id, remoteNumber: booked.number },
+  });
+  return booked;
+}
+
 /** The order was cancelled before this job booked anything: it never will. */
 export class OrderCancelled extends Error {}
 
@@ -76,10 +89,10 @@ export async function jobSettings(shop: string): Promise<MappingSettings> {
 export async function jobConnector(job: JobRow, counter: CallCounter): Promise<{ connector: AccountingConnector; scope: EntityScope }> {
   const connection = await loadConnection(job.shop, job.provider as Provider);
   if (!connection || connection.status !== "active") throw authError(`${job.provider} is not connected`, "not_connected");
-  return {
-    connector: connectorFor(connection, counter),
-    scope: { shop: job.shop, provider: job.provider, tenantKey: connection.tenantId || connection.id },
-  };
+  const scope = { shop: job.shop, provider: job.provider, tenantKey: connection.tenantId || connection.id };
+  const connector: AccountingConnector = connectorFor(connection, counter, (spec) =>
+    ensureEntity(scope, "article", spec.number, () => connector.findArticle(spec.number), () => connector.createArticle(spec)));
+  return { connector, scope };
 }
 
 export interface BookedInvoice {

@@ -12,7 +12,7 @@ import { withLock } from "~/lib/lock.server";
 import { redis } from "~/lib/redis.server";
 import { env } from "~/env.server";
 import {
-  adoptOrCreate, bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, NeedsReview,
+  adoptOrCreate, bookedInvoice, bookkeepLinked, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, NeedsReview,
   type BookedInvoice, type JobOutcome, type JobRow,
 } from "./context.server";
 import { registerPayments } from "./payment.server";
@@ -52,11 +52,14 @@ export async function bookCredit(job: JobRow, connector: AccountingConnector, in
       await recordCredit(job, { ...state, cancelled: true }, null);
       return { documentNumber: invoice.number, outcome: `cancelled invoice ${invoice.number}` };
     }
-    const credit = state.creditedBy ? await connector.getDocument(state.creditedBy) : await connector.creditInFull(invoice.remoteId);
-    // Fortnox dates its own credit the day it is made: what is paid against it is dated from there.
-    await recordCredit(job, credit, { ...doc, date: credit.date ?? doc.date });
-    if (booked && !credit.booked) await connector.bookkeep(credit.id);
-    return { documentNumber: credit.number, outcome: `${state.creditedBy ? "adopted" : "created"} credit ${credit.number} of invoice ${invoice.number}` };
+    if (connector.creditInFull) {
+      const credit = state.creditedBy ? await connector.getDocument(state.creditedBy) : await connector.creditInFull(invoice.remoteId);
+      // Fortnox dates its own credit the day it is made: what is paid against it is dated from there.
+      await recordCredit(job, credit, { ...doc, date: credit.date ?? doc.date });
+      const final = booked ? await bookkeepLinked(job, connector, { kind: "credit", shopifyId: job.subjectId }, credit) : credit;
+      return { documentNumber: final.number, outcome: `${state.creditedBy ? "adopted" : "created"} credit ${final.number} of invoice ${invoice.number}` };
+    }
+    // A target without a credit action of its own gets the full credit as a credit document.
   }
 
   const customerId = invoice.customerId;
@@ -67,8 +70,8 @@ export async function bookCredit(job: JobRow, connector: AccountingConnector, in
   if (credit.total !== doc.total) {
     throw new NeedsReview(`credit invoice ${credit.number} totals ${fromMinor(credit.total)} but the refund totals ${fromMinor(doc.total)}`, credit.number);
   }
-  if (booked && !credit.booked) await connector.bookkeep(credit.id);
-  return { documentNumber: credit.number, outcome: `${how} credit ${credit.number} of invoice ${invoice.number}` };
+  const final = booked ? await bookkeepLinked(job, connector, { kind: "credit", shopifyId: job.subjectId }, credit) : credit;
+  return { documentNumber: final.number, outcome: `${how} credit ${final.number} of invoice ${invoice.number}` };
 }
 
 async function alreadyCredited(job: JobRow): Promise<JobOutcome | null> {

@@ -53,9 +53,10 @@ async function creditOld(job: JobRow, connector: AccountingConnector, invoice: B
 async function invoiceAnew(job: JobRow, connector: AccountingConnector, scope: Parameters<typeof prepareDocument>[3], invoice: BookedInvoice, settings: MappingSettings) {
   const { doc: mapped, customerNumber } = await prepareDocument(job, settings, connector, scope);
   const doc: AccountingDocument = { ...mapped, reference: job.subjectId };
-  const { remote } = await adoptOrCreate(job, "reinvoicing", "invoices", doc.reference,
+  const { remote: made } = await adoptOrCreate(job, "reinvoicing", "invoices", doc.reference,
     () => connector.findDocuments(doc.reference, "invoice"), () => connector.createDocument(doc, customerNumber));
-  if (settings.bookkeeping === "booked" && !remote.booked) await connector.bookkeep(remote.id);
+  // Booked before any link names it, so the links below get the id it keeps.
+  const remote = settings.bookkeeping === "booked" && !made.booked ? await connector.bookkeep(made.id) : made;
   const orderId = job.orderId!;
   const where = { shop: job.shop, provider: job.provider };
   const old = await db().documentLink.findFirstOrThrow({ where: { ...where, kind: "invoice", shopifyId: orderId } });

@@ -1,26 +1,18 @@
 import { db } from "~/db.server";
-import type { AccountingDocument, DocumentRow } from "~/domain/accounting";
+import type { AccountingDocument } from "~/domain/accounting";
 import type { MappingSettings } from "~/domain/settings";
 import { mapOrderToInvoice } from "~/domain/mapping";
 import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
-import type { AccountingConnector, ArticleSpec, CallCounter, RemoteDocument } from "~/connectors/types";
+import type { AccountingConnector, CallCounter, RemoteDocument } from "~/connectors/types";
 import { ensureEntity, type EntityScope } from "../entities.server";
-import { adoptOrCreate, jobConnector, jobSettings, mappingFailure, NeedsReview, refuseIfCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
+import { adoptOrCreate, bookkeepLinked, jobConnector, jobSettings, mappingFailure, NeedsReview, refuseIfCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
 
 // Order → invoice, exactly once: mapping → customer and articles → the invoice (searching for it
 // first when an earlier attempt may have created it) → DocumentLink → bookkeeping if the shop
 // books its invoices. Each step's result is committed before the next, so a run that dies
 // anywhere is resumed by the next one without a second invoice. In document mode "order" the
 // first half makes a Fortnox order, and the invoice is Fortnox's conversion of it on fulfilment.
-
-type ArticleRow = DocumentRow & { articleNumber: string };
-
-function articleSpec(row: ArticleRow, defaultArticle: string): ArticleSpec {
-  if (row.kind === "shipping") return { number: row.articleNumber, description: "Frakt", service: true };
-  if (row.articleNumber === defaultArticle) return { number: row.articleNumber, description: "Shopify-försäljning", service: true };
-  return { number: row.articleNumber, description: row.description, service: false };
-}
 
 /** The order as a document, with its customer and articles present in the accounting system. */
 export async function prepareDocument(job: JobRow, settings: MappingSettings, connector: AccountingConnector, scope: EntityScope) {
@@ -30,8 +22,7 @@ export async function prepareDocument(job: JobRow, settings: MappingSettings, co
   const doc = mapped.document;
   const customerNumber = await ensureEntity(scope, "customer", doc.customer.key,
     () => connector.findCustomer(doc.customer), () => connector.createCustomer(doc.customer));
-  const articles = new Map(doc.rows.filter((r): r is ArticleRow => !!r.articleNumber)
-    .map((r) => [r.articleNumber, articleSpec(r, settings.defaultArticleNumber)]));
+  const articles = new Map(doc.rows.map((r) => connector.articleFor(r, doc)).filter((a) => a !== null).map((a) => [a.number, a]));
   for (const spec of articles.values()) {
     await ensureEntity(scope, "article", spec.number, () => connector.findArticle(spec.number), () => connector.createArticle(spec));
   }
@@ -126,7 +117,7 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
     // A fresh create is known to be unbooked; anything else is asked, so a bookkeeping that
     // landed before a crash is not sent twice.
     const state = remote && outcome === "created" ? remote : await connector.getDocument(existing?.remoteId ?? remote!.id);
-    if (!state.booked) await connector.bookkeep(state.id);
+    number = (await bookkeepLinked(job, connector, { kind: "invoice", shopifyId: job.subjectId }, state)).number;
   }
   return { documentNumber: number, outcome: `${outcome} invoice ${number}` };
 }

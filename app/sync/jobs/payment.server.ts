@@ -3,16 +3,31 @@ import { fromMinor, sum } from "~/domain/money";
 import { planPayments, type PlannedPayment } from "~/domain/payments";
 import type { AccountingConnector, CallCounter, RemotePayment } from "~/connectors/types";
 import { orderTransactions } from "~/shopify/transactions.server";
-import { bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, type JobOutcome, type JobRow } from "./context.server";
+import { bookedInvoice, invoiceAbandoned, jobConnector, jobSettings, mappingFailure, NeedsReview, type JobOutcome, type JobRow } from "./context.server";
 
 // The order is paid → the invoice's payments, one per gateway (a gift card is a gateway), each
 // bookkept. Payments carry no reference of ours in Fortnox, so a retry after a possible create
 // matches what the invoice already has by mode and amount before it registers anything.
 
 /**
+ * Which of `planned` an earlier run registered, when the target only tells the total paid: runs
+ * register in the plan's order, so what landed is the plan's first few, and only one prefix adds up.
+ */
+function landedBefore(planned: PlannedPayment[], paidTotal: number, number: string): RemotePayment[] {
+  let sum = 0;
+  for (let k = 0; ; k++) {
+    if (sum === paidTotal) return planned.slice(0, k).map((p) => ({ id: "", mode: p.mode, amount: p.amount, booked: true }));
+    if (k === planned.length) break;
+    sum += planned[k].amount;
+  }
+  throw new NeedsReview(`${fromMinor(paidTotal)} is already paid on ${number}, which matches none of the payments Kontera would register; check its payments`, number);
+}
+
+/**
  * Registers `planned` on `document` and bookkeeps them, then records them as one DocumentLink.
  * `phase` marks that a create may have landed: a run that finds its job in that phase first
- * matches what the document already has, by mode and amount.
+ * matches what the document already has, by mode and amount (by the plan's order where the
+ * target only tells the total paid).
  */
 export async function registerPayments(
   job: JobRow,
@@ -21,9 +36,10 @@ export async function registerPayments(
   planned: PlannedPayment[],
   link: { kind: string; shopifyId: string; phase: string },
 ): Promise<string> {
-  const unmatched: RemotePayment[] = job.phase === link.phase ? await connector.findPayments(document.id) : [];
-  const registered: RemotePayment[] = [];
-  for (const p of planned) {
+  const found = job.phase === link.phase ? await connector.findPayments(document.id) : { listed: [] };
+  const registered: RemotePayment[] = "listed" in found ? [] : landedBefore(planned, found.paidTotal, document.number);
+  const unmatched = "listed" in found ? [...found.listed] : [];
+  for (const p of planned.slice(registered.length)) {
     const i = unmatched.findIndex((u) => u.mode === p.mode && u.amount === p.amount);
     if (i >= 0) { registered.push(unmatched.splice(i, 1)[0]); continue; }
     if (job.phase !== link.phase) {

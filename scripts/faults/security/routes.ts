@@ -100,13 +100,13 @@ const ROUTES: Record<string, Route> = {
       },
     ],
   },
-  "app.fortnox": {
+  "app.connection": {
     exports: ["action"],
     calls: [
       {
         // The shop comes from the session token; a shop field in the form must not pick another.
-        what: "POST /app/fortnox intent=connect&shop=A", method: "POST", token: "bearer", url: () => data("/app/fortnox", "app.fortnox"),
-        body: form({ intent: "connect", shop: SHOP_A }),
+        what: "POST /app/connection intent=connect&provider=fortnox&shop=A", method: "POST", token: "bearer", url: () => data("/app/connection", "app.connection"),
+        body: form({ intent: "connect", provider: "fortnox", shop: SHOP_A }),
         asB: {
           status: 200,
           check: async (s, stack) => {
@@ -117,8 +117,8 @@ const ROUTES: Record<string, Route> = {
         },
       },
       {
-        what: "POST /app/fortnox intent=disconnect&shop=A", method: "POST", token: "bearer", url: () => data("/app/fortnox", "app.fortnox"),
-        body: form({ intent: "disconnect", shop: SHOP_A }),
+        what: "POST /app/connection intent=disconnect&provider=fortnox&shop=A", method: "POST", token: "bearer", url: () => data("/app/connection", "app.connection"),
+        body: form({ intent: "disconnect", provider: "fortnox", shop: SHOP_A }),
         // B disconnects itself (its own right); A's connection is covered by "nothing of A changed".
         asB: { status: 200 },
       },
@@ -157,19 +157,19 @@ const ROUTES: Record<string, Route> = {
     exports: ["loader"],
     calls: [{ what: "GET /auth/login", method: "GET", token: "bearer", url: () => "/auth/login", public: { why: "where the library sends requests without a session: text saying where the app lives", status: 200 } }],
   },
-  "oauth.fortnox.start": {
+  "oauth.$provider.start": {
     exports: ["loader"],
-    calls: [{
-      what: "GET /oauth/fortnox/start?state=<not issued>", method: "GET", token: "bearer", url: () => `/oauth/fortnox/start?state=${randomBytes(24).toString("base64url")}`,
+    calls: (["fortnox", "visma"] as const).map((p) => ({
+      what: `GET /oauth/${p}/start?state=<not issued>`, method: "GET" as const, token: "bearer" as const, url: () => `/oauth/${p}/start?state=${randomBytes(24).toString("base64url")}`,
       public: { why: "opened at the top level, outside the admin; the one-time state is the credential (the oauth-state check)", status: 400 },
-    }],
+    })),
   },
-  "oauth.fortnox.callback": {
+  "oauth.$provider.callback": {
     exports: ["loader"],
-    calls: [{
-      what: "GET /oauth/fortnox/callback?code&state=<not issued>", method: "GET", token: "bearer", url: () => `/oauth/fortnox/callback?code=${randomBytes(16).toString("hex")}&state=${randomBytes(24).toString("base64url")}`,
-      public: { why: "Fortnox sends the browser here; the state and its cookie are the credential (the oauth-state check)", status: 400 },
-    }],
+    calls: (["fortnox", "visma"] as const).map((p) => ({
+      what: `GET /oauth/${p}/callback?code&state=<not issued>`, method: "GET" as const, token: "bearer" as const, url: () => `/oauth/${p}/callback?code=${randomBytes(16).toString("hex")}&state=${randomBytes(24).toString("base64url")}`,
+      public: { why: "Fortnox or Visma sends the browser here; the state and its cookie are the credential (the oauth-state check)", status: 400 },
+    })),
   },
   "webhooks.app.uninstalled": { exports: ["action"], calls: [webhook("app/uninstalled")] },
   "webhooks.compliance": { exports: ["action"], calls: [webhook("compliance")] },

@@ -34,6 +34,7 @@ const companySchema = z.strictObject({
 });
 const ossSchema = z.strictObject({ enabled: z.boolean() });
 const lockSchema = z.strictObject({ year: z.number().int() });
+const bankAccountSchema = z.strictObject({ name: z.string().min(1).max(50), accountNumber: z.number().int().min(1000).max(9999) });
 
 const LISTINGS: Record<string, (c: Company) => unknown[]> = {
   customers: (c) => [...c.customers.values()].map(renderCustomer),
@@ -87,6 +88,13 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
     if (method === "PUT" && seg[2] === "oss") {
       company.oss = parse(ossSchema, rawBody).enabled;
       return { status: 200, body: { id: company.Id, oss: company.oss } };
+    }
+    // The accountant adds a bank account (e.g. one on the gift-card debt account for payments by gift card).
+    if (method === "POST" && seg[2] === "bankaccounts") {
+      const { name, accountNumber } = parse(bankAccountSchema, rawBody);
+      const id = randomUUID();
+      company.bankAccounts.set(id, { Id: id, Name: name, BankAccountNumber: "", AccountNumber: accountNumber });
+      return { status: 201, body: { id } };
     }
     if (method === "POST" && seg[2] === "lock-year") {
       const { year } = parse(lockSchema, rawBody);

@@ -8,7 +8,7 @@
  * the company-currency remainder is 0 too (the difference is an exchange gain or loss).
  */
 import { randomUUID } from "node:crypto";
-import { today } from "../shared/dates.js";
+import { swedishToday } from "../shared/dates.js";
 import { oreToJson, toOre } from "../shared/money.js";
 import { type RestContext, type RestResult, created, reference, requireBody } from "./common.js";
 import { ErrorCode, badRequest, fieldError } from "./errors.js";
@@ -44,7 +44,7 @@ export function registerPayment(ctx: RestContext, invoice: Invoice): RestResult 
   const { company } = ctx;
   const input = parseWith(paymentSchema, requireBody(ctx));
   reference(company.bankAccounts, input.CompanyBankAccountId, "CompanyBankAccountId", "CompanyBankAccount");
-  if (input.PaymentDate > today()) {
+  if (input.PaymentDate > swedishToday()) {
     throw badRequest(ErrorCode.FUTURE_DATE, "PaymentDate cannot be in the future", [{ Field: "PaymentDate", ErrorCode: "FutureDateCannotBeSet", Message: "PaymentDate cannot be in the future" }]);
   }
   if (![1, 2, 3, 4].includes(input.PaymentType)) throw fieldError("PaymentType", "InvalidValue", "PaymentType must be 1, 2, 3 or 4");
