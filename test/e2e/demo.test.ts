@@ -56,6 +56,15 @@ describe("npm run demo", () => {
     }
   }, 600_000);
 
+  it("books the same orders into the Visma simulator with --target visma, and refuses a target it does not know", async () => {
+    const { code, stdout, stderr } = await runDemo(["--json", "--target", "visma", "--orders", "test/fixtures/shopify/orders"]);
+    expect(code, stderr).toBe(0);
+    expect(summaryOf(stdout)).toMatchObject({ target: "visma", orders: 3, documents: 3, duplicates: 0, failed: 0, needsAction: 0, paymentsRegistered: 3 });
+    const refused = await runDemo(["--target", "sage"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("--target must be fortnox or visma");
+  }, 600_000);
+
   it("refuses an --orders folder that does not exist, saying so", async () => {
     const { code, stderr } = await runDemo(["--orders", "/nonexistent-kontera-orders"]);
     expect(code).toBe(1);
