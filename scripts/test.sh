@@ -21,6 +21,9 @@ npx vitest run test/e2e
 echo "== the fault and security suite on SQLite (CI counts; npm run test:faults -- --full --db both for the full run)"
 npx tsx scripts/faults.ts
 
+echo "== the same faults with Visma as the target: duplicates, kills mid-call, Redis flushed, token race, 429/503/timeouts"
+npx tsx scripts/faults.ts --target visma --only "3 times at once|SIGKILLed|FLUSHALL|racing an expired|20 % of"
+
 echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT

@@ -1,4 +1,5 @@
 import type { Stack } from "../../test/helpers/stack";
+import type { FaultTarget } from "./target";
 
 // The fault suite's two kinds of entries. A scenario injects a fault into the real stack and
 // counts what survived; a security check throws hostile input at it and lists what got through.
@@ -22,7 +23,9 @@ export interface Figures {
 export interface Scenario {
   name: string;
   runs: { ci: number; full: number };
-  run(stack: Stack, runs: number): Promise<Figures>;
+  /** The systems it applies to (default both). */
+  targets?: FaultTarget["provider"][];
+  run(stack: Stack, runs: number, target: FaultTarget): Promise<Figures>;
 }
 
 export interface SecurityCheck {

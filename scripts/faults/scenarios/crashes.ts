@@ -2,8 +2,9 @@ import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import { waitFor } from "../../../test/helpers/services";
 import type { Stack } from "../../../test/helpers/stack";
 import { countInvoices, settle } from "../count";
+import type { FaultTarget } from "../target";
 import type { Figures, Scenario } from "../types";
-import { deliver, fortnoxFaults, fortnoxFaultsUsed, invoicesFor, jitter, shopifyHold, shopifyHoldsUsed, sleep } from "./support";
+import { deliver, simFaults, simFaultsUsed, documentsFor, jitter, shopifyHold, shopifyHoldsUsed, sleep, connect } from "./support";
 
 // The worker dies: SIGKILL at the three moments that matter for exactly-once, and SIGTERM (a
 // deploy) with jobs in flight. Each kill is one run; a fresh worker takes over after it.
@@ -14,11 +15,11 @@ interface KillPoint {
   name: string;
   start: number;
   /** Arranges for the order's job to be held at the point. */
-  hold(stack: Stack): Promise<void>;
+  hold(stack: Stack, target: FaultTarget): Promise<void>;
   /** Resolves once the job is there. */
-  held(stack: Stack): Promise<void>;
+  held(stack: Stack, target: FaultTarget): Promise<void>;
   /** After the kill: the state the point promises (or the fault did not land where it should). */
-  check(stack: Stack, orderId: string): Promise<string | null>;
+  check(stack: Stack, target: FaultTarget, orderId: string): Promise<string | null>;
 }
 
 const linked = (stack: Stack, orderId: string) => stack.db.client.documentLink.count({ where: { shopifyId: orderId, kind: "invoice" } });
@@ -27,21 +28,21 @@ const points: KillPoint[] = [
   {
     name: "before the remote create",
     start: 24_001,
-    // Fortnox holds the create unprocessed; the killed worker's call never lands.
-    hold: (stack) => fortnoxFaults(stack, [{ method: "POST", path: "^/3/invoices$", count: 1, delayMs: HOLD_MS, dropIfAbandoned: true }]),
-    held: (stack) => fortnoxFaultsUsed(stack),
-    async check(stack, orderId) {
+    // The provider holds the create unprocessed; the killed worker's call never lands.
+    hold: (stack, target) => simFaults(stack, target, [{ method: "POST", path: target.paths.create, count: 1, delayMs: HOLD_MS, dropIfAbandoned: true }]),
+    held: (stack, target) => simFaultsUsed(stack, target),
+    async check(stack, target, orderId) {
       await sleep(HOLD_MS + 500);
-      return (await invoicesFor(stack, orderId)).length === 0 ? null : "the invoice was created although its call was abandoned";
+      return (await documentsFor(stack, target, orderId)).length === 0 ? null : "the invoice was created although its call was abandoned";
     },
   },
   {
     name: "after the remote create, before our commit",
     start: 24_201,
-    hold: (stack) => fortnoxFaults(stack, [{ method: "POST", path: "^/3/invoices$", count: 1, delayMs: HOLD_MS, afterCommit: true }]),
-    held: (stack) => fortnoxFaultsUsed(stack),
-    async check(stack, orderId) {
-      if ((await invoicesFor(stack, orderId)).length !== 1) return "Fortnox did not commit the held invoice";
+    hold: (stack, target) => simFaults(stack, target, [{ method: "POST", path: target.paths.create, count: 1, delayMs: HOLD_MS, afterCommit: true }]),
+    held: (stack, target) => simFaultsUsed(stack, target),
+    async check(stack, target, orderId) {
+      if ((await documentsFor(stack, target, orderId)).length !== 1) return `${target.name} did not commit the held invoice`;
       return (await linked(stack, orderId)) === 0 ? null : "our commit happened before the kill";
     },
   },
@@ -50,7 +51,7 @@ const points: KillPoint[] = [
     start: 24_401,
     hold: (stack) => shopifyHold(stack, "metafieldsSet", HOLD_MS),
     held: (stack) => shopifyHoldsUsed(stack),
-    async check(stack, orderId) {
+    async check(stack, _target, orderId) {
       return (await linked(stack, orderId)) === 1 ? null : "the invoice was not committed on our side before the write-back";
     },
   },
@@ -60,33 +61,33 @@ function sigkillAt(point: KillPoint): Scenario {
   return {
     name: `worker SIGKILLed ${point.name}`,
     runs: { ci: 2, full: 20 },
-    async run(stack, runs) {
+    async run(stack, runs, target) {
       const shop = `faults-kill-${point.start}.myshopify.com`;
-      await stack.installAndConnect(shop);
+      await connect(stack, target, shop);
       const orders = generateOrders(runs, { seed: (Date.now() + point.start) % 100_000, startOrderNumber: point.start, shop });
       for (const o of orders) {
-        await point.hold(stack);
+        await point.hold(stack, target);
         await deliver(stack, shop, "orders/paid", o);
-        await point.held(stack);
+        await point.held(stack, target);
         await jitter(300);
         await stack.stopWorker("SIGKILL");
-        const wrong = await point.check(stack, o.admin_graphql_api_id);
+        const wrong = await point.check(stack, target, o.admin_graphql_api_id);
         if (wrong) throw new Error(`${o.name}: ${wrong}`);
         await stack.startWorker();
         await settle(stack, shop, 60_000);
       }
-      await fortnoxFaults(stack, []);
-      const figures = await countInvoices(stack, shop, runs, orders.map((o) => o.admin_graphql_api_id));
+      await simFaults(stack, target, []);
+      const figures = await countInvoices(stack, target, shop, runs, orders.map((o) => o.admin_graphql_api_id));
       // Each kill left an attempt behind that the next run found and marked abandoned.
       const abandoned = await stack.db.client.syncAttempt.count({ where: { job: { shop, kind: "invoice" }, status: "abandoned" } });
       if (abandoned < runs) throw new Error(`only ${abandoned} of ${runs} kills hit an invoice job mid-attempt`);
       // Every order's status reached Shopify with its invoice number, the write-back killed mid-call included.
       const { metafields } = await (await fetch(`${stack.shopifySim.url}/__sim/writes?shop=${shop}`)).json();
       for (const o of orders) {
-        const [invoice] = await invoicesFor(stack, o.admin_graphql_api_id);
+        const [invoice] = await documentsFor(stack, target, o.admin_graphql_api_id);
         const written = Object.entries(metafields[o.admin_graphql_api_id] ?? {}).find(([k]) => k.endsWith(".accounting_sync"))?.[1] as { value: string } | undefined;
         const status = written ? JSON.parse(written.value) : undefined;
-        if (!invoice || status?.documentNumber !== String(invoice.DocumentNumber)) throw new Error(`${o.name}: the order shows ${written?.value ?? "no status"}, not invoice ${invoice?.DocumentNumber}`);
+        if (!invoice || status?.documentNumber !== invoice.number) throw new Error(`${o.name}: the order shows ${written?.value ?? "no status"}, not invoice ${invoice?.number}`);
       }
       return figures;
     },
@@ -98,9 +99,9 @@ export const sigkills = points.map(sigkillAt);
 export const sigterm: Scenario = {
   name: "worker SIGTERMed (a deploy) with jobs in flight: nothing left running",
   runs: { ci: 1, full: 10 },
-  async run(stack, runs) {
+  async run(stack, runs, target) {
     const shop = "faults-sigterm.myshopify.com";
-    await stack.installAndConnect(shop);
+    await connect(stack, target, shop);
     const all: string[] = [];
     let stuckAfterStop = 0;
     for (let run = 0; run < runs; run++) {
@@ -115,7 +116,7 @@ export const sigterm: Scenario = {
       await stack.startWorker();
     }
     await settle(stack, shop, 240_000);
-    const figures: Figures = await countInvoices(stack, shop, runs, all);
+    const figures: Figures = await countInvoices(stack, target, shop, runs, all);
     return { ...figures, stuck: figures.stuck + stuckAfterStop };
   },
 };

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import { countInvoices, settle } from "../count";
 import type { Scenario } from "../types";
-import { deliver, jitter } from "./support";
+import { deliver, jitter, connect } from "./support";
 
 // Shopify delivers at least once and retries with the same event id; it also re-sends old events
 // when a merchant or the platform replays them. Every delivery of one event, however many and
@@ -11,9 +11,9 @@ import { deliver, jitter } from "./support";
 export const tripleDeliveries: Scenario = {
   name: "every webhook delivered 3 times at once, then replayed late",
   runs: { ci: 15, full: 100 },
-  async run(stack, runs) {
+  async run(stack, runs, target) {
     const shop = "faults-deliveries.myshopify.com";
-    await stack.installAndConnect(shop);
+    await connect(stack, target, shop);
     const orders = generateOrders(runs, { seed: Date.now() % 100_000, startOrderNumber: 20_001, shop });
     const ids = orders.map(() => ({ eventId: randomUUID(), webhookId: randomUUID() }));
     await Promise.all(orders.map(async (o, i) => {
@@ -24,16 +24,16 @@ export const tripleDeliveries: Scenario = {
     // The late replay: the same events again, after everything was booked.
     await Promise.all(orders.map((o, i) => deliver(stack, shop, "orders/paid", o, ids[i])));
     await settle(stack, shop, 30_000);
-    return countInvoices(stack, shop, runs, orders.map((o) => o.admin_graphql_api_id));
+    return countInvoices(stack, target, shop, runs, orders.map((o) => o.admin_graphql_api_id));
   },
 };
 
 export const createPaidRace: Scenario = {
   name: "orders/create and orders/paid for the same order racing (trigger: created)",
   runs: { ci: 15, full: 100 },
-  async run(stack, runs) {
+  async run(stack, runs, target) {
     const shop = "faults-race.myshopify.com";
-    await stack.installAndConnect(shop);
+    await connect(stack, target, shop);
     await stack.db.client.shop.update({ where: { shop }, data: { invoiceTrigger: "created" } });
     const orders = generateOrders(runs, { seed: (Date.now() + 1) % 100_000, startOrderNumber: 21_001, shop });
     await Promise.all(orders.map(async (o) => {
@@ -44,16 +44,16 @@ export const createPaidRace: Scenario = {
       }));
     }));
     await settle(stack, shop, 120_000 + runs * 2_000);
-    return countInvoices(stack, shop, runs, orders.map((o) => o.admin_graphql_api_id));
+    return countInvoices(stack, target, shop, runs, orders.map((o) => o.admin_graphql_api_id));
   },
 };
 
 export const staleDeliveries: Scenario = {
   name: "out-of-order and stale deliveries: a paid order's older payload after a newer one, a cancellation before the stale paid",
   runs: { ci: 15, full: 100 },
-  async run(stack, runs) {
+  async run(stack, runs, target) {
     const shop = "faults-stale.myshopify.com";
-    await stack.installAndConnect(shop);
+    await connect(stack, target, shop);
     const orders = generateOrders(runs, { seed: (Date.now() + 2) % 100_000, startOrderNumber: 22_001, shop });
     // Half the orders: an update (newer, paid) before the older orders/paid. The other half: the
     // order is cancelled, and the cancellation overtakes the older orders/paid: never invoiced.
@@ -72,6 +72,6 @@ export const staleDeliveries: Scenario = {
       }),
     ]);
     await settle(stack, shop, 120_000 + runs * 2_000);
-    return countInvoices(stack, shop, runs, kept.map((o) => o.admin_graphql_api_id), cancelled.map((o) => o.admin_graphql_api_id));
+    return countInvoices(stack, target, shop, runs, kept.map((o) => o.admin_graphql_api_id), cancelled.map((o) => o.admin_graphql_api_id));
   },
 };

@@ -1,7 +1,7 @@
 import type { Stack } from "../../../test/helpers/stack";
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
-import { countInvoices, fortnoxInvoices, settle } from "../count";
-import { fortnoxFaults, sleep } from "./support";
+import { countInvoices, settle } from "../count";
+import { simFaults, sleep, connect } from "./support";
 import type { Scenario } from "../types";
 
 // Fortnox commits the invoice but its answer never arrives (the connection hangs past our timeout,
@@ -11,14 +11,14 @@ import type { Scenario } from "../types";
 export const lostResponses: Scenario = {
   name: "the invoice create committed but its response lost: adopted, never re-created",
   runs: { ci: 4, full: 20 },
-  async run(stack, runs) {
+  async run(stack, runs, target) {
     const shop = "faults-lost.myshopify.com";
-    await stack.installAndConnect(shop);
-    await fortnoxFaults(stack, [{ method: "POST", path: "^/3/invoices$", afterCommit: true, delayMs: 6_000, count: runs }]);
+    await connect(stack, target, shop);
+    await simFaults(stack, target, [{ method: "POST", path: target.paths.create, afterCommit: true, delayMs: 6_000, count: runs }]);
     const orders = generateOrders(runs, { seed: (Date.now() + 3) % 100_000, startOrderNumber: 23_001, shop });
     await Promise.all(orders.map((o) => stack.sendWebhook(shop, "orders/paid", o)));
     await settle(stack, shop, 120_000 + runs * 5_000);
-    const figures = await countInvoices(stack, shop, runs, orders.map((o) => o.admin_graphql_api_id));
+    const figures = await countInvoices(stack, target, shop, runs, orders.map((o) => o.admin_graphql_api_id));
     // The adoption path must really have been taken, or the fault did not bite.
     const adopted = await stack.db.client.syncAttempt.count({ where: { job: { shop }, outcome: { startsWith: "adopted" } } });
     if (adopted < runs) throw new Error(`only ${adopted} of ${runs} jobs adopted their invoice: the injected fault did not take`);
@@ -52,9 +52,11 @@ async function fortnoxUser(stack: Stack) {
 export const twoMatches: Scenario = {
   name: "a lost create whose retry finds two invoices with our reference: needs review, never a third",
   runs: { ci: 2, full: 20 },
-  async run(stack, runs) {
+  // Its second invoice is made over Fortnox's API by a user of its own.
+  targets: ["fortnox"],
+  async run(stack, runs, target) {
     const shop = "faults-two-matches.myshopify.com";
-    await stack.installAndConnect(shop);
+    await connect(stack, target, shop);
     const post = await fortnoxUser(stack);
     const { Customer } = await post("/customers", { Customer: { Name: "Manuellt fakturerad" } });
     const orders = generateOrders(runs, { seed: (Date.now() + 4) % 100_000, startOrderNumber: 23_501, shop });
@@ -62,13 +64,13 @@ export const twoMatches: Scenario = {
     for (const o of orders) {
       await post("/invoices", { Invoice: { CustomerNumber: Customer.CustomerNumber, ExternalInvoiceReference1: o.admin_graphql_api_id, InvoiceRows: [{ Description: `Order ${o.name}`, DeliveredQuantity: 1, Price: 100, AccountNumber: 3001 }] } });
     }
-    await fortnoxFaults(stack, [{ method: "POST", path: "^/3/invoices$", afterCommit: true, delayMs: 6_000, count: runs }]);
+    await simFaults(stack, target, [{ method: "POST", path: target.paths.create, afterCommit: true, delayMs: 6_000, count: runs }]);
     await Promise.all(orders.map((o) => stack.sendWebhook(shop, "orders/paid", o)));
     await settle(stack, shop, 120_000 + runs * 5_000);
-    await fortnoxFaults(stack, []);
+    await simFaults(stack, target, []);
 
-    const invoices = await fortnoxInvoices(stack);
-    const per = orders.map((o) => invoices.filter((i) => i.ExternalInvoiceReference1 === o.admin_graphql_api_id).length);
+    const invoices = await target.documents(stack);
+    const per = orders.map((o) => invoices.filter((i) => i.reference === o.admin_graphql_api_id).length);
     const jobs = await stack.db.client.syncJob.findMany({ where: { shop, kind: "invoice" } });
     const notReviewed = jobs.filter((j) => j.status !== "needs_review");
     if (notReviewed.length) throw new Error(`${notReviewed.length} jobs ended ${notReviewed.map((j) => j.status).join(", ")}, not needs_review`);

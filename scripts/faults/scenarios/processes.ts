@@ -3,7 +3,7 @@ import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import type { Stack } from "../../../test/helpers/stack";
 import { countInvoices, settle } from "../count";
 import type { Scenario } from "../types";
-import { deliver, jitter } from "./support";
+import { deliver, jitter, connect } from "./support";
 
 // Production runs several web and worker processes. Two of each here, every order's webhooks
 // (create, paid, updates, each delivered twice at once) spread over both web processes, and both
@@ -18,9 +18,9 @@ async function deliverTo(stack: Stack, urls: string[]) {
 export const twoOfEach: Scenario = {
   name: "two web and two worker processes hammering the same orders",
   runs: { ci: 20, full: 100 },
-  async run(stack, runs) {
+  async run(stack, runs, target) {
     const shop = "faults-processes.myshopify.com";
-    await stack.installAndConnect(shop);
+    await connect(stack, target, shop);
     await stack.db.client.shop.update({ where: { shop }, data: { invoiceTrigger: "created" } });
     const second = await stack.startApp();
     await deliverTo(stack, [stack.appUrl, second]);
@@ -43,7 +43,7 @@ export const twoOfEach: Scenario = {
         }));
       }));
       await settle(stack, shop, 180_000 + runs * 3_000);
-      return await countInvoices(stack, shop, runs, orders.map((o) => o.admin_graphql_api_id));
+      return await countInvoices(stack, target, shop, runs, orders.map((o) => o.admin_graphql_api_id));
     } finally {
       await extra.kill("SIGTERM");
       stack.worker = first;

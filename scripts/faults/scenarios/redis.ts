@@ -1,6 +1,7 @@
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import type { Stack } from "../../../test/helpers/stack";
 import { countInvoices, settle } from "../count";
+import type { FaultTarget } from "../target";
 import type { Figures, Scenario } from "../types";
 import { deliver, lightShop, sleep, untilBooked } from "./support";
 
@@ -13,8 +14,8 @@ interface RedisFault {
   up(): Promise<void>;
 }
 
-async function inFlight(stack: Stack, shop: string, start: number, count: number, fault: RedisFault): Promise<Figures & { refused: number }> {
-  await lightShop(stack, shop);
+async function inFlight(stack: Stack, target: FaultTarget, shop: string, start: number, count: number, fault: RedisFault): Promise<Figures & { refused: number }> {
+  await lightShop(stack, target, shop);
   const orders = generateOrders(count, { seed: (Date.now() + start) % 100_000, startOrderNumber: start, shop });
   let refused = 0;
   const send = async (batch: typeof orders) => {
@@ -32,7 +33,7 @@ async function inFlight(stack: Stack, shop: string, start: number, count: number
   await send(orders.slice(half));
   await fault.up();
   await settle(stack, shop, 120_000 + count * 1_000);
-  return { ...(await countInvoices(stack, shop, count, orders.map((o) => o.admin_graphql_api_id))), refused };
+  return { ...(await countInvoices(stack, target, shop, count, orders.map((o) => o.admin_graphql_api_id))), refused };
 }
 
 /** A webhook answered with an error is one Shopify retries; none should be, Redis or not. */
@@ -44,8 +45,8 @@ function strict({ refused, ...figures }: Figures & { refused: number }): Figures
 export const redisFlushed: Scenario = {
   name: "Redis FLUSHALL with orders in flight",
   runs: { ci: 60, full: 1000 },
-  async run(stack, runs) {
-    return strict(await inFlight(stack, "faults-flush.myshopify.com", 40_001, runs, {
+  async run(stack, runs, target) {
+    return strict(await inFlight(stack, target, "faults-flush.myshopify.com", 40_001, runs, {
       down: async () => { await stack.redis.client.flushall(); },
       up: async () => undefined,
     }));
@@ -55,8 +56,8 @@ export const redisFlushed: Scenario = {
 export const redisRestarted: Scenario = {
   name: "Redis killed (SIGKILL), webhooks arriving while it is down, restarted empty",
   runs: { ci: 60, full: 1000 },
-  async run(stack, runs) {
-    return strict(await inFlight(stack, "faults-redis-kill.myshopify.com", 42_001, runs, {
+  async run(stack, runs, target) {
+    return strict(await inFlight(stack, target, "faults-redis-kill.myshopify.com", 42_001, runs, {
       down: () => stack.redis.kill(),
       up: async () => {
         await sleep(2_000);
