@@ -4,7 +4,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
 import { resumePausedJobs } from "~/sync/replay.server";
-import { providerName, switchTarget, unstartedOrders, type SwitchChoice } from "~/sync/target.server";
+import { currentTarget, providerName, switchTarget, unstartedOrders, type SwitchChoice } from "~/sync/target.server";
 import { sealTokens } from "./connection.server";
 import { fortnoxAuthorizeUrl, fortnoxCompany, fortnoxExchangeCode } from "./fortnox/provider.server";
 import type { TokenSet } from "./oauth.server";
@@ -33,12 +33,12 @@ const FLOWS: Record<Provider, ConnectFlow> = {
 // callback is only accepted with that cookie. Without it, a state issued to shop B completed
 // shop A's merchant's approval: B's attacker sends A's merchant a provider link carrying B's
 // state, A's merchant approves, and B is booked into A's accounting system. (Fortnox has no PKCE
-// that would bind the code instead.)
+// that would bind the code instead.) What this cannot stop: B's start address itself forwarded
+// and opened by A's merchant; only a page naming the shop before it connects would.
 //
 // Connecting a system other than the shop's current one makes it the target for new orders.
 // When the current one holds orders it has not started on, the merchant chooses first what
-// happens to them (app/sync/target.server.ts); the choice travels with the state. What this cannot stop: B's start address itself forwarded
-// and opened by A's merchant; only a page naming the shop before it connects would.
+// happens to them (app/sync/target.server.ts); the choice travels with the state.
 
 const STATE_TTL_MS = 10 * 60 * 1000;
 
@@ -79,12 +79,11 @@ export class SwitchChoiceNeeded extends Error {
 
 /** The shop's current system, when switching away from it leaves orders to decide on. */
 async function switchingFrom(shop: string, provider: Provider): Promise<{ from: string; orders: number } | null> {
-  const from = (await db().shop.findUnique({ where: { shop }, select: { defaultProvider: true } }))?.defaultProvider ?? "fortnox";
-  if (from === provider) return null;
+  const { target, everConnected } = await currentTarget(shop);
   // Never connected: nothing can have been sent, so its orders simply come along.
-  if (!(await db().connection.findUnique({ where: { shop_provider: { shop, provider: from } }, select: { id: true } }))) return null;
-  const orders = (await unstartedOrders(shop, from)).length;
-  return orders ? { from, orders } : null;
+  if (target === provider || !everConnected) return null;
+  const orders = (await unstartedOrders(shop, target)).length;
+  return orders ? { from: target, orders } : null;
 }
 
 /** In the admin: a one-time state for the shop; returns our start address for the browser to open. */
@@ -129,12 +128,9 @@ export async function completeConnect(provider: Provider, params: URLSearchParam
     create: { shop, provider, status: "active", tenantId: company.tenantId, companyName: company.name, ...sealTokens({ shop, provider }, tokens) },
     update: { status: "active", tenantId: company.tenantId, companyName: company.name, lastError: null, ...sealTokens({ shop, provider }, tokens) },
   });
-  const from = (await db().shop.findUnique({ where: { shop }, select: { defaultProvider: true } }))?.defaultProvider ?? "fortnox";
-  if (from !== provider) {
-    // Asked before the merchant left; a system never connected has nothing started to keep.
-    const neverConnected = !(await db().connection.findUnique({ where: { shop_provider: { shop, provider: from } }, select: { id: true } }));
-    await switchTarget(shop, from, provider, (row.onSwitch as SwitchChoice | null) ?? (neverConnected ? "move" : "keep"));
-  }
+  const { target, everConnected } = await currentTarget(shop);
+  // Asked before the merchant left; a system never connected has nothing started to keep.
+  if (target !== provider) await switchTarget(shop, target, provider, (row.onSwitch as SwitchChoice | null) ?? (everConnected ? "keep" : "move"));
   const resumed = await resumePausedJobs(shop, provider);
   log.info("accounting system connected", { shop, provider, resumed });
   return { shop, companyName: company.name };

@@ -1,3 +1,4 @@
+import type { AccountingConnector, ArticleSpec } from "~/connectors/types";
 import { db, isUniqueViolation } from "~/db.server";
 import { withLock } from "~/lib/lock.server";
 import { redis } from "~/lib/redis.server";
@@ -36,3 +37,7 @@ export async function ensureEntity(
     return remoteId;
   });
 }
+
+/** The article in the accounting system, from the cache or found or made there. */
+export const ensureArticle = (scope: EntityScope, connector: Pick<AccountingConnector, "findArticle" | "createArticle">, spec: ArticleSpec) =>
+  ensureEntity(scope, "article", spec.number, () => connector.findArticle(spec.number), () => connector.createArticle(spec));

@@ -19,6 +19,13 @@ const OPEN = ["pending", "retrying", "paused", "failed", "needs_action", "waitin
 const PROVIDER_NAMES: Record<string, string> = { fortnox: "Fortnox", visma: "Visma" };
 export const providerName = (p: string) => PROVIDER_NAMES[p] ?? p;
 
+/** The shop's target, and whether it was ever connected (a connection row exists, of any status). */
+export async function currentTarget(shop: string): Promise<{ target: string; everConnected: boolean }> {
+  const target = (await db().shop.findUnique({ where: { shop }, select: { defaultProvider: true } }))?.defaultProvider ?? "fortnox";
+  const everConnected = !!(await db().connection.findUnique({ where: { shop_provider: { shop, provider: target } }, select: { id: true } }));
+  return { target, everConnected };
+}
+
 /** The system this order's new jobs go to: where its earlier jobs went, else the shop's target. */
 export async function targetFor(shop: string, orderId: string, shopTarget: string): Promise<string> {
   const earlier = await db().syncJob.findFirst({ where: { shop, orderId }, orderBy: { createdAt: "asc" }, select: { provider: true } });

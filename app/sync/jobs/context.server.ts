@@ -5,7 +5,7 @@ import { loadConnection } from "~/connectors/connection.server";
 import { authError, permanent } from "~/connectors/errors";
 import { connectorFor } from "~/connectors/registry.server";
 import type { AccountingConnector, CallCounter, Provider, RemoteDocument } from "~/connectors/types";
-import { ensureEntity, type EntityScope } from "../entities.server";
+import { ensureArticle, type EntityScope } from "../entities.server";
 
 // What every kind of job needs: the shop's settings, a connector for its accounting system, and
 // for everything after the invoice, the invoice itself.
@@ -90,8 +90,7 @@ export async function jobConnector(job: JobRow, counter: CallCounter): Promise<{
   const connection = await loadConnection(job.shop, job.provider as Provider);
   if (!connection || connection.status !== "active") throw authError(`${job.provider} is not connected`, "not_connected");
   const scope = { shop: job.shop, provider: job.provider, tenantKey: connection.tenantId || connection.id };
-  const connector: AccountingConnector = connectorFor(connection, counter, (spec) =>
-    ensureEntity(scope, "article", spec.number, () => connector.findArticle(spec.number), () => connector.createArticle(spec)));
+  const connector: AccountingConnector = connectorFor(connection, counter, (spec) => ensureArticle(scope, connector, spec));
   return { connector, scope };
 }
 

@@ -5,7 +5,7 @@ import { mapOrderToInvoice } from "~/domain/mapping";
 import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
 import type { AccountingConnector, CallCounter, RemoteDocument } from "~/connectors/types";
-import { ensureEntity, type EntityScope } from "../entities.server";
+import { ensureArticle, ensureEntity, type EntityScope } from "../entities.server";
 import { adoptOrCreate, bookkeepLinked, jobConnector, jobSettings, mappingFailure, NeedsReview, refuseIfCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
 
 // Order → invoice, exactly once: mapping → customer and articles → the invoice (searching for it
@@ -23,9 +23,7 @@ export async function prepareDocument(job: JobRow, settings: MappingSettings, co
   const customerNumber = await ensureEntity(scope, "customer", doc.customer.key,
     () => connector.findCustomer(doc.customer), () => connector.createCustomer(doc.customer));
   const articles = new Map(doc.rows.map((r) => connector.articleFor(r, doc)).filter((a) => a !== null).map((a) => [a.number, a]));
-  for (const spec of articles.values()) {
-    await ensureEntity(scope, "article", spec.number, () => connector.findArticle(spec.number), () => connector.createArticle(spec));
-  }
+  for (const spec of articles.values()) await ensureArticle(scope, connector, spec);
   return { doc, customerNumber };
 }
 
