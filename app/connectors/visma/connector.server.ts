@@ -241,8 +241,13 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     return doc;
   }
 
-  /** The invoice's id, following a draft to the invoice it became. */
-  const invoiceId = async (id: string) => (id.startsWith(DRAFT) ? (await bookkeep(id)).id : id);
+  /** The invoice's id, following a draft to the invoice it became: Visma takes payments on invoices only. */
+  async function invoiceId(id: string): Promise<string> {
+    if (!id.startsWith(DRAFT)) return id;
+    const doc = await getDocument(id);
+    if (!doc.booked) throw permanent(`Visma takes payments on booked invoices only, and ${doc.number} is a draft / Visma tar bara emot betalningar på bokförda fakturor, och ${doc.number} är ett utkast`, "visma_draft_unpaid");
+    return doc.id;
+  }
 
   return {
     provider: "visma",
