@@ -50,3 +50,9 @@ export function atRate(minor: number, rate: string): number {
   const half = scaled < 0n ? -500_000n : 500_000n;
   return Number((scaled + half) / 1_000_000n);
 }
+
+/** n ÷ d in whole units, half away from zero, as the accounting systems round öre. */
+export function roundDiv(n: number, d: number): number {
+  const q = Math.floor((Math.abs(n) * 2 + Math.abs(d)) / (2 * Math.abs(d)));
+  return (n < 0) !== (d < 0) ? -q : q;
+}

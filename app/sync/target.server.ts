@@ -37,15 +37,16 @@ export async function targetFor(shop: string, orderId: string, shopTarget: strin
  * (nothing sent), and none has a document there. An order with anything sent stays.
  */
 export async function unstartedOrders(shop: string, provider: string): Promise<string[]> {
-  const jobs = await db().syncJob.findMany({ where: { shop, provider }, select: { orderId: true, subjectId: true, status: true, phase: true } });
-  const linked = new Set((await db().documentLink.findMany({ where: { shop, provider }, select: { orderId: true } })).map((l) => l.orderId));
-  const byOrder = new Map<string, boolean>();
-  for (const j of jobs) {
-    const order = j.orderId ?? j.subjectId;
-    const movable = OPEN.includes(j.status) && j.phase === "new" && !linked.has(order);
-    byOrder.set(order, (byOrder.get(order) ?? true) && movable);
-  }
-  return [...byOrder].filter(([, movable]) => movable).map(([order]) => order);
+  // Candidates first (orders with an unsent open job), so a shop's years of booked orders are not read.
+  const open = await db().syncJob.findMany({ where: { shop, provider, status: { in: OPEN }, phase: "new" }, select: { orderId: true, subjectId: true } });
+  const candidates = [...new Set(open.map((j) => j.orderId ?? j.subjectId))];
+  if (!candidates.length) return [];
+  const [started, linked] = await Promise.all([
+    db().syncJob.findMany({ where: { shop, provider, orderId: { in: candidates }, OR: [{ status: { notIn: OPEN } }, { phase: { not: "new" } }] }, select: { orderId: true } }),
+    db().documentLink.findMany({ where: { shop, provider, orderId: { in: candidates } }, select: { orderId: true } }),
+  ]);
+  const stays = new Set([...started, ...linked].map((x) => x.orderId));
+  return candidates.filter((order) => !stays.has(order));
 }
 
 /** Runs `fn` holding every one of `ids`' job locks, so no worker starts one of them meanwhile. */

@@ -1,7 +1,7 @@
 import { permanent } from "~/connectors/errors";
 import type { AccountingDocument, DocumentCustomer, DocumentRow } from "~/domain/accounting";
-import { minorToJsonNumber, sum } from "~/domain/money";
-import { truncate } from "~/domain/text";
+import { minorToJsonNumber, roundDiv, sum } from "~/domain/money";
+import { cleanText, plausibleEmail, truncate } from "~/domain/text";
 import type { VatRegime } from "~/domain/vat";
 
 // Neutral document → Fortnox JSON. Pure, so tests and the admin preview see exactly what would be
@@ -16,12 +16,8 @@ const VAT_TYPE: Record<VatRegime, string> = {
   export: "EXPORT",
 };
 
-// Fortnox keeps free text to 1024 characters and takes no control characters (a line break
-// pasted into a Shopify address field, say): those become spaces.
-const CONTROL = /[\u0000-\u001f\u007f]+/g;
-const text = (value: string, max = 1024) => truncate(value.replace(CONTROL, " ").trim(), max);
-// The shape Fortnox accepts; an address it would refuse is left off rather than failing the sale.
-const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[A-Za-z]{2,}$/;
+// Fortnox keeps free text to 1024 characters.
+const text = (value: string) => cleanText(value, 1024);
 
 export const fortnoxVatType = (regime: VatRegime) => VAT_TYPE[regime];
 
@@ -32,7 +28,7 @@ export function fortnoxCustomerBody(c: DocumentCustomer) {
     Type: c.type,
     ...(c.regime ? { VATType: VAT_TYPE[c.regime] } : {}),
     ...field("VATNumber", c.vatNumber),
-    ...(c.email && EMAIL.test(c.email) ? { Email: c.email } : {}),
+    ...(plausibleEmail(c.email) ? { Email: c.email } : {}),
     ...field("OrganisationNumber", c.orgNumber),
     ...field("Phone1", c.phone),
     ...field("Address1", c.address1),
@@ -61,12 +57,6 @@ export function fortnoxArticleNumber(sku: string): string {
 }
 
 const rowTotal = (r: Pick<DocumentRow, "unitPrice" | "quantity" | "discount">) => r.unitPrice * r.quantity - r.discount;
-
-/** Half away from zero, as Fortnox rounds öre. */
-function roundDiv(n: number, d: number): number {
-  const q = Math.floor((Math.abs(n) * 2 + d) / (2 * d));
-  return n < 0 ? -q : q;
-}
 
 /** The total Fortnox will compute for these rows: VAT per rate on the net sum when prices exclude VAT. */
 export function fortnoxTotal(rows: Pick<DocumentRow, "unitPrice" | "quantity" | "discount" | "vatRate">[], pricesIncludeVat: boolean): number {

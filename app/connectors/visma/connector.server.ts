@@ -82,12 +82,14 @@ const digits = (s: string) => s.replace(/\D/g, "");
 /** Visma sends VAT rates as fractions (0.25); ours are percent. */
 const percent = (fraction: number | string) => Math.round(Number(fraction) * 10_000) / 100;
 
+/** A draft has no number yet: the merchant finds it in Visma by its reference and customer. */
+const draftNumber = (draftId: string) => `utkast-${draftId.slice(0, 8)}`;
+
 function asRemote(raw: unknown, what: string, draft: boolean): RemoteDocument {
   const d = parse(documentShape, raw, what);
   return {
     id: draft ? `${DRAFT}${d.Id}` : d.Id,
-    // A draft has no number yet: the merchant finds it in Visma by its reference and customer.
-    number: draft ? `utkast-${d.Id.slice(0, 8)}` : String(d.InvoiceNumber ?? d.Id),
+    number: draft ? draftNumber(d.Id) : String(d.InvoiceNumber ?? d.Id),
     total: jsonNumberToMinor(d.TotalAmountInvoiceCurrency),
     currency: d.InvoiceCurrencyCode ?? "SEK",
     reference: d.BuyersOrderReference ?? "",
@@ -153,8 +155,8 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
   async function createArticle(spec: ArticleSpec): Promise<string> {
     const rate = spec.vatRate ?? 25;
     const type = spec.service ? "Service" : "Goods";
-    const all = (await codings()).filter((c) => c.IsActive !== false && percent(c.VatRatePercent) === rate);
-    const coding = all.find((c) => c.Type === type) ?? all[0];
+    const candidates = (await codings()).filter((c) => c.IsActive !== false && percent(c.VatRatePercent) === rate);
+    const coding = candidates.find((c) => c.Type === type) ?? candidates[0];
     if (!coding) throw permanent(`Visma has no sales category (article coding) for ${rate} % VAT; add one in Visma / Visma saknar en försäljningskategori för ${rate} % moms; lägg till en i Visma`, "visma_no_coding");
     const res = await vismaRequest(http, "POST", "/articles", {
       body: { IsActive: true, Number: vismaArticleNumber(spec.number), Name: truncate(spec.description, 50) || spec.number, CodingId: coding.Id, UnitId: await unitId(), IsStock: !spec.service },
@@ -170,6 +172,8 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     return ids;
   }
 
+  const deleteDraft = (id: string) => vismaRequest(http, "DELETE", `/customerinvoicedrafts/${encodeURIComponent(id.slice(DRAFT.length))}`, { allow404: true });
+
   async function getDocument(id: string): Promise<RemoteDocument> {
     if (!id.startsWith(DRAFT)) return asRemote((await get(`/customerinvoices/${encodeURIComponent(id)}`)).body, "an invoice read", false);
     const draftId = id.slice(DRAFT.length);
@@ -178,7 +182,7 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     // Converted (by us, in a run whose answer was lost) or deleted.
     const invoices = await list("/customerinvoices", `CreatedFromDraftId eq ${literal(draftId)}`);
     if (invoices.length) return asRemote(invoices[0], "an invoice search", false);
-    return { id, number: `utkast-${draftId.slice(0, 8)}`, total: 0, currency: "", reference: "", booked: false, cancelled: true };
+    return { id, number: draftNumber(draftId), total: 0, currency: "", reference: "", booked: false, cancelled: true };
   }
 
   /** Visma's own VAT must come out as Shopify's: else the draft goes and the merchant learns which rows differ. */
@@ -190,7 +194,7 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
       const got = rows[i]?.VatRatePercent;
       return got !== undefined && got !== null && percent(got) !== r.vatRate ? [`"${r.text}" ${percent(got)} % instead of ${r.vatRate} %`] : [];
     });
-    await vismaRequest(http, "DELETE", `/customerinvoicedrafts/${encodeURIComponent(draft.id.slice(DRAFT.length))}`, { allow404: true });
+    await deleteDraft(draft.id);
     const why = differing.length ? differing.join(", ") : `Visma totals ${minorToJsonNumber(draft.total)} instead of ${minorToJsonNumber(plan.total)}`;
     throw permanent(
       `Visma would book ${doc.orderName} with other VAT than Shopify charged (${why}); give the articles the right sales category in Visma / ` +
@@ -284,7 +288,7 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
 
     async cancelDocument(id) {
       if (!id.startsWith(DRAFT)) throw permanent("a booked Visma invoice cannot be withdrawn; it is credited instead", "visma_invoice_booked");
-      await vismaRequest(http, "DELETE", `/customerinvoicedrafts/${encodeURIComponent(id.slice(DRAFT.length))}`, { allow404: true });
+      await deleteDraft(id);
     },
 
     // No creditInFull: Visma's API has no credit action linked to the original, so a full

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { permanent } from "~/connectors/errors";
 import type { AccountingDocument, DocumentCustomer, DocumentRow } from "~/domain/accounting";
-import { sum } from "~/domain/money";
-import { truncate } from "~/domain/text";
+import { roundDiv, sum } from "~/domain/money";
+import { cleanText, plausibleEmail } from "~/domain/text";
 import { rowArticle } from "../articles";
 import type { ArticleSpec } from "../types";
 
@@ -31,9 +31,6 @@ export function adjustmentArticle(rate: number, domestic: boolean): ArticleSpec 
   return { number: `KONTERA-JUSTERING-${String(r).replace(".", "_")}`, description: "Justering", service: true, vatRate: r };
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]+/g;
-const text = (value: string | undefined, max: number) => truncate((value ?? "").replace(CONTROL, " ").trim(), max);
-const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[A-Za-z]{2,}$/;
 const VAT_NUMBER = /^[A-Z]{2}[0-9A-Z]{8,12}$/;
 
 /**
@@ -58,18 +55,18 @@ export function vismaArticleNumber(sku: string): string {
 
 /** The customer as Visma takes it. Visma requires a city and postal code; a guest without an address gets "-". */
 export function vismaCustomerBody(c: DocumentCustomer, termsOfPaymentId: string) {
-  const field = (name: string, value: string | undefined, max: number) => (text(value, max) ? { [name]: text(value, max) } : {});
+  const field = (name: string, value: string | undefined, max: number) => (cleanText(value, max) ? { [name]: cleanText(value, max) } : {});
   const vat = c.vatNumber?.replace(/\s/g, "").toUpperCase();
   return {
-    Name: text(c.name, 50) || "-",
+    Name: cleanText(c.name, 50) || "-",
     IsPrivatePerson: c.type === "PRIVATE",
     IsActive: true,
-    InvoiceCity: text(c.city, 50) || "-",
-    InvoicePostalCode: text(c.zip, 10) || "-",
+    InvoiceCity: cleanText(c.city, 50) || "-",
+    InvoicePostalCode: cleanText(c.zip, 10) || "-",
     ...field("InvoiceAddress1", c.address1, 50),
     ...field("InvoiceAddress2", c.address2, 50),
     InvoiceCountryCode: c.countryCode ?? "SE",
-    ...(c.email && EMAIL.test(c.email) && c.email.length <= 255 ? { EmailAddress: c.email } : {}),
+    ...(plausibleEmail(c.email) && c.email.length <= 255 ? { EmailAddress: c.email } : {}),
     ...field("Telephone", c.phone, 50),
     ...field("CorporateIdentityNumber", c.orgNumber, 20),
     // A malformed number is sent as it is: Visma refuses it (4025) and the merchant sees why.
@@ -77,12 +74,6 @@ export function vismaCustomerBody(c: DocumentCustomer, termsOfPaymentId: string)
     CurrencyCode: c.currency,
     TermsOfPaymentId: termsOfPaymentId,
   };
-}
-
-/** Half away from zero. */
-function roundDiv(n: number, d: number): number {
-  const q = Math.floor((Math.abs(n) * 2 + d) / (2 * d));
-  return n < 0 ? -q : q;
 }
 
 /** Percent as basis points (25 → 2500, 5.5 → 550), so rates with a decimal stay exact. */
@@ -142,7 +133,7 @@ export function planVismaDocument(doc: AccountingDocument, includesVat: boolean,
     if (!doc.pricesIncludeVat && includesVat) line = roundDiv(line * (10_000 + bp(r.vatRate)), 10_000);
     const exact = r.quantity !== 0 && line % r.quantity === 0;
     const unitPrice4 = r.quantity === 0 ? r.unitPrice * 100 : exact || !foreign ? roundDiv(line, r.quantity) * 100 : roundDiv(line * 100, r.quantity);
-    return { article: vismaRowArticle(r, doc), text: text(r.description, 2000), quantity: r.quantity, unitPrice4, amount: roundDiv(unitPrice4 * r.quantity, 100), vatRate: r.vatRate };
+    return { article: vismaRowArticle(r, doc), text: cleanText(r.description, 2000), quantity: r.quantity, unitPrice4, amount: roundDiv(unitPrice4 * r.quantity, 100), vatRate: r.vatRate };
   });
   const difference = doc.total - vismaTotal(rows, includesVat);
   if (difference !== 0) {
@@ -166,7 +157,7 @@ export function vismaDraftBody(doc: AccountingDocument, plan: VismaDocumentPlan,
     RotReducedInvoicingType: 0,
     IsCreditInvoice: doc.kind === "credit",
     InvoiceDate: doc.date,
-    YourReference: text(doc.orderName, 50),
+    YourReference: cleanText(doc.orderName, 50),
     BuyersOrderReference: vismaReference(doc.reference),
     // Shopify's own rate, so the books show what the buyer was charged; else Visma's rate.
     ...(doc.currencyRate ? { CurrencyRate: Number(doc.currencyRate) } : {}),
@@ -193,7 +184,7 @@ export function vismaOrderBody(doc: AccountingDocument, plan: VismaDocumentPlan,
     Status: 2,
     RotReducedInvoicingType: 0,
     ReverseChargeOnConstructionServices: false,
-    YourReference: text(doc.orderName, 50),
+    YourReference: cleanText(doc.orderName, 50),
     BuyersOrderReference: vismaReference(doc.reference),
     Rows: plan.rows.map((r, i) => ({
       LineNumber: i + 1,
