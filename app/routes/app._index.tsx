@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
+import { useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
 import { shopOverview } from "~/sync/overview.server";
 
@@ -17,16 +18,15 @@ const TONE: Record<string, "success" | "critical" | "warning" | "attention" | un
 };
 
 type Connection = { provider: string; status: string; companyName: string | null; lastError: string | null };
-const NAMES: Record<string, string> = { fortnox: "Fortnox", visma: "Visma eAccounting" };
-const SWITCH_LABELS: Record<string, string> = { move: "Move them", keep: "Keep them there", cancel: "Don't book them" };
 
 function ConnectionCard({ connection, target }: { connection: Connection; target: boolean }) {
+  const t = useT();
   const fetcher = useFetcher<{ authorizeUrl?: string; error?: string; switchChoice?: { from: string; orders: number; choices: string[] } }>();
   useEffect(() => {
     // The provider's login cannot run inside the admin iframe: open it at the top level.
     if (fetcher.data?.authorizeUrl) window.open(fetcher.data.authorizeUrl, "_top");
   }, [fetcher.data]);
-  const name = NAMES[connection.provider];
+  const name = t(`provider.${connection.provider}`);
   const connected = connection.status === "active";
   const ask = fetcher.data?.switchChoice;
   const button = (intent: string, label: string, extra: Record<string, string> = {}) => (
@@ -43,22 +43,25 @@ function ConnectionCard({ connection, target }: { connection: Connection; target
         <InlineStack align="space-between" blockAlign="center">
           <Text as="h2" variant="headingMd">{name}</Text>
           <InlineStack gap="200">
-            {target && connected && <Badge tone="info">Booking new orders here</Badge>}
-            <Badge tone={TONE[connection.status]}>{connection.status.replace("_", " ")}</Badge>
+            {target && connected && <Badge tone="info">{t("home.bookingHere")}</Badge>}
+            <Badge tone={TONE[connection.status]}>{t(`connection.${connection.status}`)}</Badge>
           </InlineStack>
         </InlineStack>
-        <Text as="p">{connected ? `Connected to ${connection.companyName}` : `Connect ${name} to book paid orders as invoices.`}</Text>
+        <Text as="p">{connected ? t("home.connectedTo", { company: connection.companyName ?? "" }) : t("home.connectPrompt", { name })}</Text>
         {connection.status === "reauth_required" && <Text as="p" tone="critical">{connection.lastError}</Text>}
-        {fetcher.data?.error && <Text as="p" tone="critical">{fetcher.data.error}</Text>}
+        {fetcher.data?.error && !ask && <Text as="p" tone="critical">{fetcher.data.error}</Text>}
         {ask ? (
-          <InlineStack gap="200">{ask.choices.map((c) => button("connect", SWITCH_LABELS[c] ?? c, { onSwitch: c }))}</InlineStack>
+          <BlockStack gap="200">
+            <Text as="p">{t("home.switch.question", { orders: ask.orders, from: t(`provider.${ask.from}`) })}</Text>
+            <InlineStack gap="200">{ask.choices.map((c) => button("connect", t(`home.switch.${c}`), { onSwitch: c }))}</InlineStack>
+          </BlockStack>
         ) : connected ? (
           <InlineStack gap="200">
-            {!target && button("connect", `Book new orders in ${name}`)}
-            {button("disconnect", "Disconnect")}
+            {!target && button("connect", t("home.bookIn", { name }))}
+            {button("disconnect", t("home.disconnect"))}
           </InlineStack>
         ) : (
-          button("connect", connection.status === "reauth_required" ? "Reconnect" : "Connect")
+          button("connect", connection.status === "reauth_required" ? t("home.reconnect") : t("home.connect"))
         )}
       </BlockStack>
     </Card>
@@ -66,20 +69,22 @@ function ConnectionCard({ connection, target }: { connection: Connection; target
 }
 
 function ReplayButton({ id }: { id: string }) {
+  const t = useT();
   const fetcher = useFetcher<{ replayed?: boolean; error?: string }>();
   const { revalidate } = useRevalidator();
   useEffect(() => { if (fetcher.data?.replayed) revalidate(); }, [fetcher.data, revalidate]);
   return (
     <fetcher.Form method="post" action={`/app/jobs/${id}/replay`}>
-      <Button submit size="slim" loading={fetcher.state !== "idle"}>Replay</Button>
+      <Button submit size="slim" loading={fetcher.state !== "idle"}>{t("action.replay")}</Button>
     </fetcher.Form>
   );
 }
 
 export default function Index() {
+  const t = useT();
   const { connections, target, counts, problems } = useLoaderData<typeof loader>();
   return (
-    <Page title="Kontera">
+    <Page title={t("home.title")}>
       <Layout>
         {connections.map((c) => (
           <Layout.Section key={c.provider}>
@@ -89,10 +94,10 @@ export default function Index() {
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">Orders</Text>
+              <Text as="h2" variant="headingMd">{t("home.orders")}</Text>
               <InlineStack gap="400">
                 {["succeeded", "pending", "retrying", "needs_action", "failed", "paused"].map((s) => (
-                  <Text as="span" key={s}>{s.replace("_", " ")}: {counts[s] ?? 0}</Text>
+                  <Text as="span" key={s}>{t(`status.${s}`)}: {counts[s] ?? 0}</Text>
                 ))}
               </InlineStack>
             </BlockStack>
@@ -101,14 +106,14 @@ export default function Index() {
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">Needs attention</Text>
+              <Text as="h2" variant="headingMd">{t("home.attention")}</Text>
               {problems.length === 0 ? (
-                <Text as="p">Nothing: every order is booked or on its way.</Text>
+                <Text as="p">{t("home.nothing")}</Text>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text"]}
-                  headings={["Order", "Status", "Reason", ""]}
-                  rows={problems.map((p) => [p.subjectName ?? p.id, <Badge key="b" tone={TONE[p.status]}>{p.status.replace("_", " ")}</Badge>, p.lastError ?? "", <ReplayButton key="r" id={p.id} />])}
+                  headings={[t("home.col.order"), t("home.col.status"), t("home.col.reason"), ""]}
+                  rows={problems.map((p) => [p.subjectName ?? p.id, <Badge key="b" tone={TONE[p.status]}>{t(`status.${p.status}`)}</Badge>, p.lastError ?? "", <ReplayButton key="r" id={p.id} />])}
                 />
               )}
             </BlockStack>
