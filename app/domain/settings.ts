@@ -40,6 +40,8 @@ export const mappingSettingsSchema = z.object({
   shopCountry: z.string().regex(/^[A-Z]{2}$/).default("SE"),
   defaultArticleNumber: z.string().min(1).default("SHOPIFY"),
   shippingArticleNumber: z.string().min(1).default("FRAKT"),
+  /** sku: each product on its SKU's article (default article without one). default: every product on the default article. */
+  articleKey: z.enum(["sku", "default"]).default("sku"),
   /**
    * per_buyer: one accounting customer per Shopify customer. webshop: consumers share one
    * "Webbkund" customer per currency (fewer customer records, no personal data in the books'
@@ -72,9 +74,10 @@ export const mappingSettingsSchema = z.object({
   /** Per Shopify gateway name; gateways not listed use paymentModeDefault. */
   paymentModes: z.record(z.string(), paymentMode).default(DEFAULT_PAYMENT_MODES),
   paymentModeDefault: paymentMode.default(DEFAULT_PAYMENT_MODE),
+  /** Which flows run: orders (invoices), refunds (credits), payments, cancellations. */
   flows: z
-    .object({ refunds: z.boolean().default(true), payments: z.boolean().default(true), cancellations: z.boolean().default(true) })
-    .default({ refunds: true, payments: true, cancellations: true }),
+    .object({ orders: z.boolean().default(true), refunds: z.boolean().default(true), payments: z.boolean().default(true), cancellations: z.boolean().default(true) })
+    .default({ orders: true, refunds: true, payments: true, cancellations: true }),
 });
 
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;

@@ -1,6 +1,12 @@
 import type { Message } from "./catalog";
 import { common } from "./messages/common";
+import { causes } from "./messages/causes";
+import { connections } from "./messages/connections";
+import { dashboard } from "./messages/dashboard";
+import { failures } from "./messages/failures";
 import { home } from "./messages/home";
+import { orders } from "./messages/orders";
+import { settings } from "./messages/settings";
 
 // Swedish and English, following the merchant's admin locale. Each area of the admin keeps its
 // messages in messages/<area>.ts; this is the one catalogue they make up.
@@ -8,7 +14,7 @@ import { home } from "./messages/home";
 export type Locale = "en" | "sv";
 export const LOCALES: Locale[] = ["en", "sv"];
 
-export const catalog: Record<string, Message> = { ...common, ...home };
+export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;
