@@ -78,6 +78,15 @@ export const mappingSettingsSchema = z.object({
   flows: z
     .object({ orders: z.boolean().default(true), refunds: z.boolean().default(true), payments: z.boolean().default(true), cancellations: z.boolean().default(true) })
     .default({ orders: true, refunds: true, payments: true, cancellations: true }),
+  /** The language of what Kontera writes to the merchant outside the admin (alert e-mails). */
+  language: z.enum(["sv", "en"]).default("sv"),
+  /**
+   * Alerts are always shown in the admin; e-mailed only when the merchant opted in, to `address`
+   * or else the shop's contact address in Shopify.
+   */
+  alerts: z
+    .object({ email: z.boolean().default(false), address: z.string().email().optional() })
+    .default({ email: false }),
 });
 
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;

@@ -1,4 +1,5 @@
 import type { Message } from "./catalog";
+import { alerts } from "./messages/alerts";
 import { common } from "./messages/common";
 import { causes } from "./messages/causes";
 import { connections } from "./messages/connections";
@@ -14,7 +15,7 @@ import { settings } from "./messages/settings";
 export type Locale = "en" | "sv";
 export const LOCALES: Locale[] = ["en", "sv"];
 
-export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard };
+export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard, ...alerts };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;
