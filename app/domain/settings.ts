@@ -36,6 +36,9 @@ export const DEFAULT_PAYMENT_MODES: Record<string, z.infer<typeof paymentMode>> 
 };
 export const DEFAULT_PAYMENT_MODE = { mode: "KO", account: "1930" };
 
+/** When an order is booked: on orders/create, on payment, on fulfilment (stored on the Shop row). */
+export const TRIGGERS = ["created", "paid", "fulfilled"] as const;
+
 export const mappingSettingsSchema = z.object({
   shopCountry: z.string().regex(/^[A-Z]{2}$/).default("SE"),
   defaultArticleNumber: z.string().min(1).default("SHOPIFY"),

@@ -8,12 +8,15 @@ import { DocumentsChart } from "~/components/DocumentsChart";
 import { ReplayButton } from "~/components/ReplayButton";
 import { useLocale, useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
-import { messageIn } from "~/sync/causes";
+import { openAlerts } from "~/sync/alerts.server";
+import { causeOf, messageIn } from "~/sync/causes";
 import { shopOverview } from "~/sync/overview.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json(await shopOverview(session.shop));
+  const [overview, alerts] = await Promise.all([shopOverview(session.shop), openAlerts(session.shop)]);
+  // Lost connections have their own banner with Reconnect; the alerts add the failures.
+  return json({ ...overview, alerts: alerts.filter((a) => a.kind === "job_failed") });
 };
 
 const TONE: Record<string, "critical" | "warning" | "attention" | undefined> = { needs_action: "critical", failed: "critical", needs_review: "warning", paused: "attention" };
@@ -54,13 +57,20 @@ function Window({ title, w }: { title: string; w: { booked: number; pending: num
 export default function Index() {
   const t = useT();
   const locale = useLocale();
-  const { connections, target, windows, chart, queue, problems } = useLoaderData<typeof loader>();
+  const { connections, target, windows, chart, queue, problems, alerts } = useLoaderData<typeof loader>();
   const lost = connections.filter((c) => c.status === "reauth_required");
   const connected = connections.filter((c) => c.status === "active");
   return (
     <Page title={t("home.title")}>
       <Layout>
         {lost.map((c) => <Layout.Section key={c.provider}><Reconnect provider={c.provider} /></Layout.Section>)}
+        {alerts.map((a) => (
+          <Layout.Section key={a.id}>
+            <Banner tone="warning" title={t(a.messageKey, { ...a.params, provider: t(`provider.${a.provider}`), cause: t(`${causeOf(a.cause).key}.explain`) })} action={{ content: t("dashboard.allFailures"), url: "/app/failures" }}>
+              <Text as="p">{t(a.detailKey)} {t("alerts.orders", { orders: a.orders.join(", ") })}</Text>
+            </Banner>
+          </Layout.Section>
+        ))}
         {connected.length === 0 && lost.length === 0
           ? connections.map((c) => <Layout.Section key={c.provider}><ConnectionCard connection={c} target={c.provider === target} /></Layout.Section>)
           : (

@@ -6,8 +6,8 @@ import { z } from "zod";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
-import { messageIn } from "~/sync/causes";
-import { failureFilterSchema, failureGroups, groupJobIds, PROBLEM_STATUSES, type FailureGroup } from "~/sync/failures.server";
+import { messageIn, PROBLEM_STATUSES } from "~/sync/causes";
+import { failureFilterSchema, failureGroups, groupJobIds, type FailureGroup } from "~/sync/failures.server";
 import { replayJobs } from "~/sync/replay.server";
 
 const filterOf = (params: URLSearchParams) => failureFilterSchema.parse(Object.fromEntries(params));

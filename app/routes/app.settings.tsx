@@ -3,10 +3,10 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import type { MappingSettings } from "~/domain/settings";
+import { TRIGGERS, type MappingSettings } from "~/domain/settings";
 import { useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
-import { loadSettings, saveSettings, TRIGGERS, type FieldError } from "~/sync/settings.server";
+import { loadSettings, saveSettings, type FieldError } from "~/sync/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -46,9 +46,10 @@ export default function Settings() {
   const options = (prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
 
   const save = () => {
-    const { trigger, document, bookkeeping, afterEdit, privateCustomers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModeDefault, flows } = form;
+    const { trigger, document, bookkeeping, afterEdit, privateCustomers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModeDefault, flows, language } = form;
+    const alerts = { email: form.alerts.email, ...(form.alerts.address?.trim() ? { address: form.alerts.address.trim() } : {}) };
     const paymentModes = Object.fromEntries(gateways.filter((g) => g.gateway.trim()).map((g) => [g.gateway.trim(), { mode: g.mode, account: g.account }]));
-    submit({ trigger, document, bookkeeping, afterEdit, privateCustomers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModes, paymentModeDefault, flows }, { method: "post", encType: "application/json" });
+    submit({ trigger, document, bookkeeping, afterEdit, privateCustomers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModes, paymentModeDefault, flows, language, alerts }, { method: "post", encType: "application/json" });
   };
 
   return (
@@ -138,6 +139,15 @@ export default function Settings() {
                 <Checkbox key={flow} label={t(`settings.flows.${flow}`)} checked={form.flows[flow]} onChange={setFlow(flow)} />
               ))}
             </BlockStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection id="alerts" title={t("settings.alerts")} description={t("settings.alerts.help")}>
+          <Card>
+            <FormLayout>
+              <Checkbox label={t("settings.alerts.email")} checked={form.alerts.email} onChange={(email) => set("alerts")({ ...form.alerts, email })} />
+              <TextField label={t("settings.alerts.address")} type="email" value={form.alerts.address ?? ""} onChange={(address) => set("alerts")({ ...form.alerts, address })} helpText={t("settings.alerts.addressHelp")} error={errorAt("alerts.address")} autoComplete="email" />
+              <Select label={t("settings.language")} options={options("settings.language", ["sv", "en"])} value={form.language} onChange={(v) => set("language")(v as Form["language"])} />
+            </FormLayout>
           </Card>
         </Layout.AnnotatedSection>
         <Layout.Section>

@@ -2,6 +2,9 @@
 // issue's, or the accounting system's) has a plain explanation and the place in the admin that
 // fixes it. Codes not listed fall back to "the accounting system refused it" with its own message.
 
+/** The job statuses that stop for the merchant (the failed-syncs page lists them). */
+export const PROBLEM_STATUSES = ["failed", "needs_action", "needs_review", "paused"] as const;
+
 export interface Cause {
   /** i18n key prefix: `<key>.explain` and `<key>.fix` exist in messages/causes.ts. */
   key: string;

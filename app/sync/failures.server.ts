@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { db } from "~/db.server";
-import { causeOf, groupMessage } from "./causes";
+import { causeOf, groupMessage, PROBLEM_STATUSES } from "./causes";
 
 // The failed-syncs page: every job that stopped for a reason the merchant must see, grouped by
 // cause so "Article 123 does not exist — 37 orders" is one line with one fix and one Replay.
 
-export const PROBLEM_STATUSES = ["failed", "needs_action", "needs_review", "paused"] as const;
 const KINDS = ["invoice", "credit", "cancel", "payment"] as const;
 const SINCE_MS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
 

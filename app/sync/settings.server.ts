@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { db } from "~/db.server";
-import { mappingSettingsSchema, settingsFromShop, type MappingSettings } from "~/domain/settings";
+import { mappingSettingsSchema, settingsFromShop, TRIGGERS, type MappingSettings } from "~/domain/settings";
 
 // Saving a shop's settings from the admin. Each page saves its own part (the settings page its
 // keys, the mapping page the rules), so a save merges into what is stored and validates the whole:
 // a part saved elsewhere is never lost, and nothing invalid is ever stored.
 
-export const TRIGGERS = ["created", "paid", "fulfilled"] as const;
 
 export interface ShopSettings {
   trigger: (typeof TRIGGERS)[number];
@@ -37,6 +36,7 @@ function keyFor(issue: z.core.$ZodIssue): string {
   if (path.at(-1) === "mode") return "settings.error.mode";
   if (path[0] === "defaultArticleNumber" || path[0] === "shippingArticleNumber") return "settings.error.article";
   if (path[0] === "shopCountry") return "settings.error.country";
+  if (path[0] === "alerts") return "settings.error.email";
   return "settings.error.invalid";
 }
 

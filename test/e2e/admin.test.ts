@@ -1,22 +1,27 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FORTNOX_TENANT, fixtureOrder, withIdentity } from "../helpers/orders";
-import { waitFor } from "../helpers/services";
+import { ROOT, waitFor } from "../helpers/services";
 import { BROWSER, postJson, startStack, type Stack } from "../helpers/stack";
 
-// The admin page in real Chromium, opened the way Shopify admin opens it (the Shopify simulator's
-// /store/<handle>/apps/kontera redirects with a fresh session token). App Bridge normally comes
-// from Shopify's CDN, which is unreachable here: a stand-in adds the session token to the app's
-// own fetches, which is the part of App Bridge the page depends on.
+// The admin in real Chromium, opened the way Shopify admin opens it (the Shopify simulator's
+// /store/<handle>/apps/kontera/<path> redirects with a fresh session token and the user's locale).
+// App Bridge normally comes from Shopify's CDN, which is unreachable here: a stand-in adds the
+// session token to the app's own fetches, which is the part of App Bridge the pages depend on.
+// Every page is photographed into .tmp/screenshots/.
 
 const SHOP = "admin-test.myshopify.com";
+const NEW_SHOP = "admin-oauth.myshopify.com";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = path.join(ROOT, ".tmp/screenshots");
 let stack: Stack;
 let context: BrowserContext;
 let profile: string;
+let page: Page;
+const pageErrors: string[] = [];
 
 function appBridgeStandIn(idToken: string) {
   return `(() => {
@@ -33,8 +38,27 @@ function appBridgeStandIn(idToken: string) {
   })();`;
 }
 
+/** Opens an admin page as the merchant would, from Shopify admin, in the given language. */
+async function open(appPath: string, o: { shop?: string; locale?: "en" | "sv"; shot?: string } = {}) {
+  const handle = (o.shop ?? SHOP).replace(".myshopify.com", "");
+  await page.goto(`${stack.shopifySim.url}/store/${handle}/apps/kontera${appPath}?locale=${o.locale ?? "en"}`, { waitUntil: "networkidle" });
+  if (o.shot) await page.screenshot({ path: path.join(SCREENSHOTS, `${o.shot}.png`), fullPage: true });
+}
+
+const text = () => page.locator("body").innerText();
+const visible = (s: string | RegExp) => expect.poll(async () => (typeof s === "string" ? (await text()).includes(s) : s.test(await text())), { timeout: 15_000 });
+const jobsOf = (shop: string, status: string) => stack.db.client.syncJob.findMany({ where: { shop, kind: "invoice", status } });
+
+async function failingOrder(id: number, number: number, currency: string) {
+  const order = withIdentity(fixtureOrder("simple-1001.json"), id, number);
+  order.currency = currency;
+  await stack.sendWebhook(SHOP, "orders/paid", order);
+  return order;
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install -y chromium`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startStack();
   await stack.installAndConnect(SHOP);
   profile = mkdtempSync(path.join(os.tmpdir(), "kontera-chrome-"));
@@ -46,7 +70,15 @@ beforeAll(async () => {
     viewport: { width: 1200, height: 900 },
     userAgent: BROWSER, // headless Chromium's own user agent is turned away as a bot (410)
   });
-});
+  // A fresh token per page load, for the shop the page was opened for.
+  await context.route("https://cdn.shopify.com/**", async (route) => {
+    const js = route.request().url().endsWith(".js");
+    const shop = new URL(route.request().frame().url()).searchParams.get("shop") ?? SHOP;
+    await route.fulfill({ status: 200, contentType: js ? "application/javascript" : "text/css", body: js ? appBridgeStandIn(await stack.sessionToken(shop)) : "" });
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+}, 120_000);
 
 afterAll(async () => {
   await context?.close();
@@ -54,31 +86,101 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe("the admin page", () => {
-  it("shows the Fortnox connection and a failed order, and Replay books it after the fix", async () => {
-    const order = withIdentity(fixtureOrder("simple-1001.json"), 7400000000001, 8001);
-    order.currency = "PLN";
-    await stack.sendWebhook(SHOP, "orders/paid", order);
-    const job = await waitFor("the order to need action", () => stack.db.client.syncJob.findFirst({ where: { shop: SHOP, status: "needs_action" } }));
-
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.route("https://cdn.shopify.com/**", async (route) => {
-      const js = route.request().url().endsWith(".js");
-      await route.fulfill({ status: 200, contentType: js ? "application/javascript" : "text/css", body: js ? appBridgeStandIn(await stack.sessionToken(SHOP)) : "" });
-    });
-    await page.goto(`${stack.shopifySim.url}/store/admin-test/apps/kontera`, { waitUntil: "networkidle" });
-    await page.screenshot({ path: path.join(os.tmpdir(), "kontera-admin.png"), fullPage: true });
-
-    await expect.poll(() => page.getByText("Connected to Demo Handel AB").count()).toBe(1);
-    await expect.poll(() => page.getByText(order.name).count()).toBe(1);
-    expect(await page.locator("body").innerText()).toMatch(/PLN/);
+describe("the admin", () => {
+  it("dashboard: shows the connection and a failed order, and Replay books it after the fix", async () => {
+    const order = await failingOrder(7400000000001, 8001, "PLN");
+    const job = await waitFor("the order to need action", async () => (await jobsOf(SHOP, "needs_action"))[0]);
+    await open("", { shot: "dashboard-en" });
+    await visible("Connected to Demo Handel AB").toBe(true);
+    await visible(order.name).toBe(true);
+    expect(await text()).toMatch(/Last 24 hours[\s\S]*Need action\s*1/);
 
     await postJson(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/currencies`, { Code: "PLN", BuyRate: 2.6, SellRate: 2.7 });
     await page.getByRole("button", { name: "Replay" }).click();
     await waitFor("the replayed job to succeed", () => stack.db.client.syncJob.findFirst({ where: { id: job.id, status: "succeeded" } }));
-    await expect.poll(() => page.getByText("Nothing: every order is booked or on its way.").count(), { timeout: 15_000 }).toBe(1);
-    expect(errors).toEqual([]);
+    await visible("Nothing: every order is booked or on its way.").toBe(true);
+  });
+
+  it("failed syncs: orders failing for one cause are one group, in Swedish too, and Replay all books the group after the fix", async () => {
+    const orders = [await failingOrder(7400000000011, 8011, "CZK"), await failingOrder(7400000000012, 8012, "CZK")];
+    await waitFor("both orders to need action", async () => (await jobsOf(SHOP, "needs_action")).length === 2 || undefined);
+    await open("/app/failures", { locale: "sv", shot: "failures-sv" });
+    await visible("Misslyckade synkar").toBe(true);
+    await visible("2 ordrar").toBe(true);
+    await open("/app/failures", { shot: "failures-en" });
+    await visible("2 orders").toBe(true);
+    for (const o of orders) await visible(o.name).toBe(true);
+    await visible("The order's currency is not set up in the accounting system.").toBe(true);
+
+    await postJson(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/currencies`, { Code: "CZK", BuyRate: 0.45, SellRate: 0.46 });
+    await page.getByRole("button", { name: "Replay all 2" }).click();
+    await waitFor("the group to be booked", async () => (await jobsOf(SHOP, "needs_action")).length === 0 && (await jobsOf(SHOP, "succeeded")).length === 3 || undefined);
+    await visible("No failed syncs match the filters.").toBe(true);
+  });
+
+  it("order history: finds an order by its number, with every attempt and its invoice", async () => {
+    await open("/app/orders");
+    await page.getByLabel("Order name").fill("8011");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(/q=8011/);
+    await page.waitForLoadState("networkidle");
+    await visible("#8011").toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "orders-en.png"), fullPage: true });
+    const body = await text();
+    const link = await stack.db.client.documentLink.findFirst({ where: { shop: SHOP, kind: "invoice", orderId: "gid://shopify/Order/7400000000011" } });
+    expect(link?.remoteNumber).toBeTruthy();
+    expect(body).toContain(`Invoice ${link!.remoteNumber}`);
+    expect(body).toMatch(/Needs action[\s\S]*Succeeded/); // the failed attempt, then the replay
+    expect(body).not.toContain("#8012");
+    expect(await page.getByRole("link", { name: "Open in Fortnox" }).count()).toBeGreaterThan(0);
+  });
+
+  it("settings: a wrong account is refused at its field and nothing is saved; a right one is saved", async () => {
+    const before = await stack.db.client.shop.findUnique({ where: { shop: SHOP } });
+    await open("/app/settings", { shot: "settings-en" });
+    await page.getByLabel("Sweden, 25 % VAT").fill("30O1");
+    await page.getByRole("button", { name: "Save" }).first().click();
+    await visible("A BAS account is four digits, e.g. 3001.").toBe(true);
+    await visible("Nothing was saved.").toBe(true);
+    expect((await stack.db.client.shop.findUnique({ where: { shop: SHOP } }))?.settings).toBe(before?.settings);
+
+    await page.getByLabel("Sweden, 25 % VAT").fill("3011");
+    await page.getByLabel("Book an order when it is").selectOption("fulfilled");
+    await page.getByLabel("Refunds (credit invoices)").uncheck({ force: true });
+    await page.getByRole("button", { name: "Save" }).first().click();
+    await visible("Settings saved.").toBe(true);
+    const after = await stack.db.client.shop.findUnique({ where: { shop: SHOP } });
+    const saved = JSON.parse(after!.settings!);
+    expect(after!.invoiceTrigger).toBe("fulfilled");
+    expect(saved.accounts.domestic["25"]).toBe("3011");
+    expect(saved.flows.refunds).toBe(false);
+    expect(saved.flows.payments).toBe(true);
+    await open("/app/settings", { locale: "sv", shot: "settings-sv" });
+    await visible("Bokför en order när den är").toBe(true);
+    expect(await page.getByLabel("Sverige, 25 % moms").inputValue()).toBe("3011");
+    await stack.db.client.shop.update({ where: { shop: SHOP }, data: { invoiceTrigger: before!.invoiceTrigger, settings: before!.settings } });
+  });
+
+  it("connections: Test connection reads the company through the worker's client", async () => {
+    await open("/app/connections", { shot: "connections-en" });
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await visible("Works: connected to Demo Handel AB.").toBe(true);
+  });
+
+  it("connections: a new shop connects Fortnox through OAuth, leaving the iframe and coming back", async () => {
+    await open("/app/connections", { shop: NEW_SHOP });
+    await visible("Connect Fortnox to book paid orders as invoices.").toBe(true);
+    await page.getByRole("button", { name: "Connect" }).first().click();
+    // The start page, Fortnox's consent and the callback run at the top level, then Shopify admin.
+    await page.waitForURL((u) => u.pathname === "/app" && u.searchParams.get("shop") === NEW_SHOP, { timeout: 30_000 });
+    await page.waitForLoadState("networkidle");
+    await visible("Connected to Demo Handel AB").toBe(true);
+    const connection = await stack.db.client.connection.findFirst({ where: { shop: NEW_SHOP, provider: "fortnox" } });
+    expect(connection?.status).toBe("active");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-after-connect.png"), fullPage: true });
+  });
+
+  it("threw no error in any page", () => {
+    expect(pageErrors).toEqual([]);
   });
 });

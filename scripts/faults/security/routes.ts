@@ -28,6 +28,7 @@ const VARIANTS: Variant[] = ["no token", "expired token", "token signed with ano
 interface ShopA {
   failedJobId: string;
   bookedJobId: string;
+  orderName: string;
   host: string;
   /** Values that are A's alone: finding one in an answer to anyone else is a leak. */
   needles: string[];
@@ -70,6 +71,7 @@ interface Route {
 const form = (fields: Record<string, string>) => () => ({ type: "application/x-www-form-urlencoded", text: new URLSearchParams(fields).toString() });
 const data = (url: string, route: string) => `${url}${url.includes("?") ? "&" : "?"}_data=${encodeURIComponent(`routes/${route}`)}`;
 const json = (s: Sent) => { try { return JSON.parse(s.body); } catch { return undefined; } };
+const jsonBody = (value: unknown) => () => ({ type: "application/json", text: JSON.stringify(value) });
 const webhook = (topicPath: string): Call => ({
   what: `POST /webhooks/${topicPath}`, method: "POST", token: "bearer", url: () => `/webhooks/${topicPath}`,
   body: () => ({ type: "application/json", text: JSON.stringify({ id: 1, shop_domain: SHOP_A }) }),
@@ -121,6 +123,55 @@ const ROUTES: Record<string, Route> = {
         body: form({ intent: "disconnect", provider: "fortnox", shop: SHOP_A }),
         // B disconnects itself (its own right); A's connection is covered by "nothing of A changed".
         asB: { status: 200 },
+      },
+      {
+        what: "POST /app/connection intent=test&provider=fortnox&shop=A", method: "POST", token: "bearer", url: () => data("/app/connection", "app.connection"),
+        body: form({ intent: "test", provider: "fortnox", shop: SHOP_A }),
+        // B tests its own connection (disconnected by the call above, so "not connected"); A's company never shows.
+        asB: { status: 200, check: async (s) => (json(s)?.test ? null : `expected B's connection test, got ${s.body.slice(0, 120)}`) },
+      },
+    ],
+  },
+  "app.connections": {
+    exports: ["loader"],
+    calls: [{
+      what: "GET /app/connections (data request naming shop A)", method: "GET", token: "bearer", url: (a) => data(`/app/connections?shop=${SHOP_A}&host=${a.host}`, "app.connections"),
+      asB: { status: 200, check: async (s) => (Array.isArray(json(s)?.connections) ? null : `expected B's connections, got ${s.body.slice(0, 120)}`) },
+    }],
+  },
+  "app.failures": {
+    exports: ["loader", "action"],
+    calls: [
+      {
+        what: "GET /app/failures (data request naming shop A)", method: "GET", token: "bearer", url: (a) => data(`/app/failures?shop=${SHOP_A}&host=${a.host}`, "app.failures"),
+        asB: { status: 200, check: async (s) => (Array.isArray(json(s)?.groups) && json(s).total === 0 ? null : `expected B's (empty) failures, got ${s.body.slice(0, 120)}`) },
+      },
+      {
+        what: "POST /app/failures intent=selected&ids=<A's failed job>", method: "POST", token: "bearer", url: () => data("/app/failures", "app.failures"),
+        body: (a) => form({ intent: "selected", ids: a.failedJobId })(),
+        asB: { status: 200, check: async (s) => (json(s)?.replayed === 0 ? null : `expected nothing replayed, got ${s.body.slice(0, 120)}`) },
+      },
+    ],
+  },
+  "app.orders": {
+    exports: ["loader"],
+    calls: [{
+      what: "GET /app/orders?q=<A's order name>", method: "GET", token: "bearer", url: (a) => data(`/app/orders?q=${encodeURIComponent(a.orderName.replace("#", ""))}`, "app.orders"),
+      asB: { status: 200, check: async (s) => (Array.isArray(json(s)?.orders) && json(s).orders.length === 0 ? null : `expected no orders for B, got ${s.body.slice(0, 120)}`) },
+    }],
+  },
+  "app.settings": {
+    exports: ["loader", "action"],
+    calls: [
+      {
+        what: "GET /app/settings (data request naming shop A)", method: "GET", token: "bearer", url: (a) => data(`/app/settings?shop=${SHOP_A}&host=${a.host}`, "app.settings"),
+        asB: { status: 200, check: async (s) => (json(s)?.settings?.accounts ? null : `expected B's settings, got ${s.body.slice(0, 120)}`) },
+      },
+      {
+        // B saves its own settings; A's are covered by "nothing of A changed".
+        what: "POST /app/settings {trigger: created, shop: A}", method: "POST", token: "bearer", url: () => data("/app/settings", "app.settings"),
+        body: jsonBody({ trigger: "created", shop: SHOP_A }),
+        asB: { status: 400, check: async (s) => (JSON.stringify(json(s)?.errors ?? "").includes("settings.error.unknown") ? null : `expected the unknown field refused, got ${s.body.slice(0, 120)}`) },
       },
     ],
   },
@@ -277,6 +328,7 @@ async function setUp(stack: Stack, seed: number, failures: string[]): Promise<Sh
   const connection = await db.connection.findFirst({ where: { shop: SHOP_A } });
   return {
     failedJobId: failed?.id ?? "none",
+    orderName: orders[0].name,
     bookedJobId: booked?.id ?? "none",
     host: Buffer.from(`admin.shopify.com/store/${handle(SHOP_A)}`).toString("base64").replace(/=+$/, ""),
     needles: [

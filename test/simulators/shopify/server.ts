@@ -642,7 +642,9 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
       const handle = store[1]!.toLowerCase();
       const shop = `${handle}.myshopify.com`;
       const path = store[3] && store[3] !== "/" ? store[3] : "/app";
-      const q = new URLSearchParams({ embedded: "1", shop, host: encodeHost(handle), id_token: mintIdToken(opts, shop, 1) });
+      // Shopify adds the admin user's language; ?locale= on this URL stands for the user's choice.
+      const locale = url.searchParams.get("locale") ?? "en";
+      const q = new URLSearchParams({ embedded: "1", shop, host: encodeHost(handle), id_token: mintIdToken(opts, shop, 1), locale });
       res.writeHead(302, { Location: `${appUrl}${path}?${q.toString()}`, "Content-Length": "0" });
       res.end();
       return;
