@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ruleSchema } from "./rules/schema";
 
 // A shop's booking settings: what the mapping engine needs to know beyond the order. Stored as
 // JSON on the Shop row and parsed here, so a missing or partial value always means the defaults.
@@ -75,6 +76,12 @@ export const mappingSettingsSchema = z.object({
   flows: z
     .object({ refunds: z.boolean().default(true), payments: z.boolean().default(true), cancellations: z.boolean().default(true) })
     .default({ refunds: true, payments: true, cancellations: true }),
+  /**
+   * The merchant's mapping rules (app/domain/rules): invoice fields from templates over the
+   * order, applied in order. Their templates are checked by validateRules when saved and before
+   * each booking.
+   */
+  rules: z.array(ruleSchema).max(50).default([]),
 });
 
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;

@@ -1,6 +1,7 @@
 import type { Message } from "./catalog";
 import { common } from "./messages/common";
 import { home } from "./messages/home";
+import { rules } from "./messages/rules";
 
 // Swedish and English, following the merchant's admin locale. Each area of the admin keeps its
 // messages in messages/<area>.ts; this is the one catalogue they make up.
@@ -8,7 +9,7 @@ import { home } from "./messages/home";
 export type Locale = "en" | "sv";
 export const LOCALES: Locale[] = ["en", "sv"];
 
-export const catalog: Record<string, Message> = { ...common, ...home };
+export const catalog: Record<string, Message> = { ...common, ...home, ...rules };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;
