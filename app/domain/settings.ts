@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ruleSchema } from "./rules/schema";
+import { rulesSchema } from "./rules/schema";
 
 // A shop's booking settings: what the mapping engine needs to know beyond the order. Stored as
 // JSON on the Shop row and parsed here, so a missing or partial value always means the defaults.
@@ -81,7 +81,7 @@ export const mappingSettingsSchema = z.object({
    * order, applied in order. Their templates are checked by validateRules when saved and before
    * each booking.
    */
-  rules: z.array(ruleSchema).max(50).default([]),
+  rules: rulesSchema,
 });
 
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;
