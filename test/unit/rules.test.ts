@@ -6,7 +6,7 @@ import { mapCancellationCredit } from "~/domain/credit";
 import { invoiceDocument } from "~/domain/invoice-document";
 import { mapOrderToInvoice } from "~/domain/mapping";
 import {
-  applyRules, CONDITION_HELP, COMPARISON_HELP, FIELD_INFO, FILTER_HELP, fieldsFor, metafieldsReferenced, rulesSchema, validateRules,
+  applyRules, CONDITION_HELP, rulesForSaving, COMPARISON_HELP, FIELD_INFO, FILTER_HELP, fieldsFor, metafieldsReferenced, rulesSchema, validateRules,
   type RuleCondition, type RuleField, type RuleInput,
 } from "~/domain/rules";
 import { mappingSettingsSchema, settingsFromShop } from "~/domain/settings";
@@ -239,6 +239,8 @@ describe("validation", () => {
     expect(only([{ name: "r", set: [{ field: "ourReferens", template: "x" }] }])).toMatchObject({ path: "rules[0].set[0].field", code: "invalid" });
     expect(only([{ name: "", set: [{ field: "remarks", template: "x" }] }])).toMatchObject({ path: "rules[0].name" });
     expect(only(Array.from({ length: 51 }, () => rule([["remarks", "x"]])))).toMatchObject({ path: "rules", code: "invalid" });
+    expect(rulesForSaving([rule([["project", "P1"]])], "visma")).toMatchObject({ ok: false, issues: [{ code: "field_unavailable" }] });
+    expect(rulesForSaving([rule([["project", "P1"]])], "fortnox")).toEqual({ ok: true, rules: [{ name: "r", enabled: true, when: [], set: [{ field: "project", template: "P1" }] }] });
     // Stored settings with a malformed rule stop booking rather than dropping the rule.
     expect(settingsFromShop({ settings: JSON.stringify({ rules: [{ name: "r", set: [] }] }) }).ok).toBe(false);
     expect(settingsFromShop({ settings: JSON.stringify({ rules: [rule([["remarks", "x"]])] }) })).toMatchObject({ ok: true, settings: { rules: [{ enabled: true, when: [] }] } });

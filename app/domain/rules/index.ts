@@ -13,7 +13,7 @@ export { FIELD_INFO, fieldsFor, maxLengthOf, RULE_FIELDS, type FieldTarget, type
 export type { RuleIssue } from "./issues";
 export type { RuleContext, Value } from "./paths";
 export { conditionSchema, ruleSchema, rulesSchema, type Rule, type RuleCondition, type RuleInput, type RuleAssignment, type Comparison, type ConditionType } from "./schema";
-export { hasErrors, validateRules } from "./validate";
+export { hasErrors, rulesForSaving, validateRules } from "./validate";
 export { KNOWN_PATHS, DATE_DIRECTIVES };
 
 export interface FilterHelp {

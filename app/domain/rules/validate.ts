@@ -106,3 +106,13 @@ export function validateRules(rules: unknown, provider?: Provider): RuleIssue[] 
 
 /** Only errors stop saving; a warning is for the merchant to read. */
 export const hasErrors = (found: RuleIssue[]) => found.some((i) => i.severity === "error");
+
+/**
+ * What the admin's save action calls: the rules with their defaults filled in, ready for the
+ * shop's settings, or every problem that refuses them for the target.
+ */
+export function rulesForSaving(input: unknown, provider?: Provider): { ok: true; rules: Rule[] } | { ok: false; issues: RuleIssue[] } {
+  const found = validateRules(input, provider);
+  if (hasErrors(found)) return { ok: false, issues: found };
+  return { ok: true, rules: rulesSchema.parse(input) };
+}
