@@ -41,14 +41,38 @@ const schema = z
     // How long a call to Fortnox or Visma may take before we treat it as lost (and search before
     // creating again). The fault suite shortens it so its injected hangs cost seconds, not minutes.
     ACCOUNTING_TIMEOUT_MS: int(30_000),
+    // Alert e-mails. outbox: each message a .eml (+ .json) file in MAIL_OUTBOX_DIR, to read by
+    // hand; smtp: sent through SMTP_URL. Production must choose: a silent local outbox there would
+    // be a lost alert.
+    MAIL_TRANSPORT: z.enum(["outbox", "smtp"]).optional(),
+    MAIL_OUTBOX_DIR: z.string().default(".tmp/outbox"),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/([^@/]+@)?[^@/:]+(:\d+)?\/?$/, "smtp://user:pass@host:port (smtps:// for TLS from the start)")
+      .optional(),
+    MAIL_FROM: z.string().regex(/^([^<>\r\n]*<)?[^<>@\s]+@[^<>@\s]+>?$/, "an address, optionally with a name: Kontera <alerts@example.com>").optional(),
+    // At most one alert e-mail per shop per interval (a digest of what was raised since), and a
+    // new alert waits this long first, so a burst of failures goes out as one e-mail.
+    ALERT_EMAIL_INTERVAL_MS: int(15 * 60_000),
+    ALERT_EMAIL_DELAY_MS: int(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_ORIGIN) {
       ctx.addIssue({ code: "custom", path: ["SHOPIFY_ADMIN_ORIGIN"], message: "must not be set in production" });
     }
+    if (env.NODE_ENV === "production" && !env.MAIL_TRANSPORT) {
+      ctx.addIssue({ code: "custom", path: ["MAIL_TRANSPORT"], message: "required in production: smtp (with SMTP_URL and MAIL_FROM), or outbox to keep alert e-mails on disk" });
+    }
+    if (env.MAIL_TRANSPORT === "smtp") {
+      if (!env.SMTP_URL) ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "required with MAIL_TRANSPORT=smtp: smtp://user:pass@host:port" });
+      if (!env.MAIL_FROM) ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "required with MAIL_TRANSPORT=smtp: the sender, e.g. Kontera <alerts@example.com>" });
+    }
   });
 
 export type Env = z.infer<typeof schema>;
+
+/** The transport alert e-mails take: the outbox unless production chose otherwise. */
+export const mailTransport = (e: Env): "outbox" | "smtp" => e.MAIL_TRANSPORT ?? "outbox";
 
 export function decodeKey(value: string): Buffer | null {
   const raw = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");

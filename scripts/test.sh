@@ -27,8 +27,9 @@ npx tsx scripts/faults.ts --target visma --only "3 times at once|SIGKILLed|FLUSH
 echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
-# The golden scenarios into Visma exercise the connector, not the database: SQLite's run covers them.
-TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents-visma.test.ts
+# The golden scenarios into Visma exercise the connector, not the database: SQLite's run covers
+# them. So does it the alerts (their e-mail timing, not their queries, is what costs the time).
+TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents-visma.test.ts --exclude test/integration/alerts.test.ts
 
 echo "== several web and worker processes on PostgreSQL (the fault suite's scenario for it)"
 TEST_POSTGRES_URL="$PG_URL" npx tsx scripts/faults.ts --db postgres --only "two web and two worker"

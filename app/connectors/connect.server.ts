@@ -3,6 +3,7 @@ import { createCookie } from "@remix-run/node";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
+import { connectionRestored } from "~/sync/alerts.server";
 import { resumePausedJobs } from "~/sync/replay.server";
 import { currentTarget, providerName, switchTarget, unstartedOrders, type SwitchChoice } from "~/sync/target.server";
 import { sealTokens } from "./connection.server";
@@ -131,6 +132,7 @@ export async function completeConnect(provider: Provider, params: URLSearchParam
   const { target, everConnected } = await currentTarget(shop);
   // Asked before the merchant left; a system never connected has nothing started to keep.
   if (target !== provider) await switchTarget(shop, target, provider, (row.onSwitch as SwitchChoice | null) ?? (everConnected ? "keep" : "move"));
+  await connectionRestored(shop, provider);
   const resumed = await resumePausedJobs(shop, provider);
   log.info("accounting system connected", { shop, provider, resumed });
   return { shop, companyName: company.name };
@@ -141,6 +143,8 @@ export async function disconnect(shop: string, provider: Provider): Promise<void
     where: { shop, provider },
     data: { status: "disconnected", accessTokenEnc: null, refreshTokenEnc: null, expiresAt: null },
   });
+  // Disconnected on purpose: nothing is lost any more, so its alert is over.
+  await connectionRestored(shop, provider);
 }
 
 /** The merchant's answer when a start or callback is refused: the request's fault, so 400. */

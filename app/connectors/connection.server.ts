@@ -3,6 +3,7 @@ import { decrypt, encrypt } from "~/lib/crypto.server";
 import { withLock } from "~/lib/lock.server";
 import { log } from "~/lib/log.server";
 import { redis } from "~/lib/redis.server";
+import { connectionLost } from "~/sync/alerts.server";
 import { authError } from "./errors";
 import type { TokenSet } from "./oauth.server";
 import type { CallCounter, Provider } from "./types";
@@ -58,6 +59,7 @@ export async function requireReauth(connection: ConnectionRow, reason: string, a
     return true;
   });
   if (flagged) log.warn("connection needs re-authorisation; its jobs are paused", { provider: connection.provider, reason });
+  if (flagged) await connectionLost(connection);
   return flagged;
 }
 

@@ -60,6 +60,8 @@ export type PaymentsFound = { listed: RemotePayment[] } | { paidTotal: number };
 
 export interface AccountingConnector {
   readonly provider: Provider;
+  /** The connected company (a cheap authenticated read: the admin's "test connection"). */
+  company(): Promise<{ name: string; tenantId: string }>;
   /** Exact match on a customer we would create for `customer`, or null. */
   findCustomer(customer: DocumentCustomer): Promise<string | null>;
   createCustomer(customer: DocumentCustomer): Promise<string>;

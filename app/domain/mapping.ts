@@ -200,7 +200,7 @@ export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings
       rows.push({ ...base, kind: "gift_card", vatRate: 0, account: settings.accounts.giftCards });
       return;
     }
-    const sku = clean(item.sku);
+    const sku = settings.articleKey === "sku" ? clean(item.sku) : undefined;
     rows.push(row("item", `line_items.${i}`, { ...base, articleNumber: sku ?? settings.defaultArticleNumber, ...(sku ? {} : { generic: true }) }, item.tax_lines));
   });
   order.shipping_lines.forEach((line, i) => {

@@ -41,6 +41,8 @@ export const mappingSettingsSchema = z.object({
   shopCountry: z.string().regex(/^[A-Z]{2}$/).default("SE"),
   defaultArticleNumber: z.string().min(1).default("SHOPIFY"),
   shippingArticleNumber: z.string().min(1).default("FRAKT"),
+  /** sku: each product on its SKU's article (default article without one). default: every product on the default article. */
+  articleKey: z.enum(["sku", "default"]).default("sku"),
   /**
    * per_buyer: one accounting customer per Shopify customer. webshop: consumers share one
    * "Webbkund" customer per currency (fewer customer records, no personal data in the books'
@@ -73,9 +75,19 @@ export const mappingSettingsSchema = z.object({
   /** Per Shopify gateway name; gateways not listed use paymentModeDefault. */
   paymentModes: z.record(z.string(), paymentMode).default(DEFAULT_PAYMENT_MODES),
   paymentModeDefault: paymentMode.default(DEFAULT_PAYMENT_MODE),
+  /** Which flows run: orders (invoices), refunds (credits), payments, cancellations. */
   flows: z
-    .object({ refunds: z.boolean().default(true), payments: z.boolean().default(true), cancellations: z.boolean().default(true) })
-    .default({ refunds: true, payments: true, cancellations: true }),
+    .object({ orders: z.boolean().default(true), refunds: z.boolean().default(true), payments: z.boolean().default(true), cancellations: z.boolean().default(true) })
+    .default({ orders: true, refunds: true, payments: true, cancellations: true }),
+  /** The language of what Kontera writes to the merchant outside the admin (alert e-mails). */
+  language: z.enum(["sv", "en"]).default("sv"),
+  /**
+   * Alerts are always shown in the admin; e-mailed only when the merchant opted in, to `address`
+   * or else the shop's contact address in Shopify.
+   */
+  alerts: z
+    .object({ email: z.boolean().default(false), address: z.string().email().optional() })
+    .default({ email: false }),
   /**
    * The merchant's mapping rules (app/domain/rules): invoice fields from templates over the
    * order, applied in order. Their templates are checked by validateRules when saved and before

@@ -1,7 +1,14 @@
 import type { Message } from "./catalog";
+import { alerts } from "./messages/alerts";
 import { common } from "./messages/common";
+import { causes } from "./messages/causes";
+import { connections } from "./messages/connections";
+import { dashboard } from "./messages/dashboard";
+import { failures } from "./messages/failures";
 import { home } from "./messages/home";
+import { orders } from "./messages/orders";
 import { rules } from "./messages/rules";
+import { settings } from "./messages/settings";
 
 // Swedish and English, following the merchant's admin locale. Each area of the admin keeps its
 // messages in messages/<area>.ts; this is the one catalogue they make up.
@@ -9,7 +16,7 @@ import { rules } from "./messages/rules";
 export type Locale = "en" | "sv";
 export const LOCALES: Locale[] = ["en", "sv"];
 
-export const catalog: Record<string, Message> = { ...common, ...home, ...rules };
+export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard, ...alerts, ...rules };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;

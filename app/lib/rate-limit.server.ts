@@ -35,3 +35,10 @@ export async function acquireSlot(client: Redis, key: string, limit: RateLimit):
     await new Promise((r) => setTimeout(r, wait));
   }
 }
+
+/** How many of the window's slots are taken now (for the admin's usage gauge; reads only). */
+export async function slotsInUse(client: Redis, key: string, limit: RateLimit): Promise<number> {
+  const [sec, micro] = await client.time();
+  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+  return client.zcount(key, now - limit.windowMs, "+inf");
+}

@@ -2,6 +2,8 @@ import { dbReady } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
 import { checkRedisPolicy } from "~/lib/redis.server";
+import { refreshOpenAlerts } from "~/sync/alerts.server";
+import { sendDueDigests } from "~/sync/alert-mail.server";
 import { sweep } from "~/sync/sweeper.server";
 import { runSyncJob } from "~/sync/runner.server";
 import { RetryError, syncJobData, syncQueue } from "./queues.server";
@@ -17,8 +19,13 @@ async function main() {
   await checkRedisPolicy();
   const queue = syncQueue();
 
-  // Named processors: sync jobs (default name) and the repeatable sweep.
-  queue.process(SWEEP_JOB, 1, async () => sweep());
+  // Named processors: sync jobs (default name) and the repeatable sweep, whose tick also brings
+  // alerts up to date and e-mails the digests that are due (from here, never a request).
+  queue.process(SWEEP_JOB, 1, async () => {
+    const swept = await sweep();
+    await refreshOpenAlerts();
+    return { ...swept, ...(await sendDueDigests()) };
+  });
   queue.process(config.SYNC_CONCURRENCY, async (job) => {
     const { syncJobId } = syncJobData.parse(job.data);
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

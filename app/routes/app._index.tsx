@@ -1,10 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
-import { useT } from "~/i18n/react";
+import { ConnectionCard } from "~/components/ConnectionCard";
+import { DocumentsChart } from "~/components/DocumentsChart";
+import { ReplayButton } from "~/components/ReplayButton";
+import { useLocale, useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
+import { messageIn } from "~/sync/causes";
 import { shopOverview } from "~/sync/overview.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -12,108 +16,108 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json(await shopOverview(session.shop));
 };
 
-const TONE: Record<string, "success" | "critical" | "warning" | "attention" | undefined> = {
-  active: "success", reauth_required: "critical", paused: "warning", disconnected: undefined, not_connected: undefined,
-  needs_action: "critical", failed: "critical", needs_review: "warning",
-};
+const TONE: Record<string, "critical" | "warning" | "attention" | undefined> = { needs_action: "critical", failed: "critical", needs_review: "warning", paused: "attention" };
 
-type Connection = { provider: string; status: string; companyName: string | null; lastError: string | null };
-
-function ConnectionCard({ connection, target }: { connection: Connection; target: boolean }) {
+function Reconnect({ provider }: { provider: string }) {
   const t = useT();
-  const fetcher = useFetcher<{ authorizeUrl?: string; error?: string; switchChoice?: { from: string; orders: number; choices: string[] } }>();
-  useEffect(() => {
-    // The provider's login cannot run inside the admin iframe: open it at the top level.
-    if (fetcher.data?.authorizeUrl) window.open(fetcher.data.authorizeUrl, "_top");
-  }, [fetcher.data]);
-  const name = t(`provider.${connection.provider}`);
-  const connected = connection.status === "active";
-  const ask = fetcher.data?.switchChoice;
-  const button = (intent: string, label: string, extra: Record<string, string> = {}) => (
-    <fetcher.Form method="post" action="/app/connection" key={label}>
-      <input type="hidden" name="intent" value={intent} />
-      <input type="hidden" name="provider" value={connection.provider} />
-      {Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      <Button submit variant={intent === "connect" ? "primary" : "secondary"} loading={fetcher.state !== "idle"}>{label}</Button>
-    </fetcher.Form>
+  const fetcher = useFetcher<{ authorizeUrl?: string }>();
+  useEffect(() => { if (fetcher.data?.authorizeUrl) window.open(fetcher.data.authorizeUrl, "_top"); }, [fetcher.data]);
+  return (
+    <Banner tone="critical" title={t("connections.banner", { provider: t(`provider.${provider}`) })}
+      action={{ content: t("home.reconnect"), onAction: () => fetcher.submit({ intent: "connect", provider }, { method: "post", action: "/app/connection" }), loading: fetcher.state !== "idle" }} />
+  );
+}
+
+function Window({ title, w }: { title: string; w: { booked: number; pending: number; failed: number; needsAction: number } }) {
+  const t = useT();
+  const stat = (label: string, value: number, tone?: "critical" | "success") => (
+    <BlockStack gap="100">
+      <Text as="span" tone="subdued">{label}</Text>
+      <Text as="span" variant="headingLg" tone={value > 0 ? tone : undefined}>{value}</Text>
+    </BlockStack>
   );
   return (
     <Card>
       <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">{name}</Text>
-          <InlineStack gap="200">
-            {target && connected && <Badge tone="info">{t("home.bookingHere")}</Badge>}
-            <Badge tone={TONE[connection.status]}>{t(`connection.${connection.status}`)}</Badge>
-          </InlineStack>
-        </InlineStack>
-        <Text as="p">{connected ? t("home.connectedTo", { company: connection.companyName ?? "" }) : t("home.connectPrompt", { name })}</Text>
-        {connection.status === "reauth_required" && <Text as="p" tone="critical">{connection.lastError}</Text>}
-        {fetcher.data?.error && !ask && <Text as="p" tone="critical">{fetcher.data.error}</Text>}
-        {ask ? (
-          <BlockStack gap="200">
-            <Text as="p">{t("home.switch.question", { orders: ask.orders, from: t(`provider.${ask.from}`) })}</Text>
-            <InlineStack gap="200">{ask.choices.map((c) => button("connect", t(`home.switch.${c}`), { onSwitch: c }))}</InlineStack>
-          </BlockStack>
-        ) : connected ? (
-          <InlineStack gap="200">
-            {!target && button("connect", t("home.bookIn", { name }))}
-            {button("disconnect", t("home.disconnect"))}
-          </InlineStack>
-        ) : (
-          button("connect", connection.status === "reauth_required" ? t("home.reconnect") : t("home.connect"))
-        )}
+        <Text as="h2" variant="headingMd">{title}</Text>
+        <InlineGrid columns={4} gap="300">
+          {stat(t("dashboard.booked"), w.booked, "success")}
+          {stat(t("dashboard.pending"), w.pending)}
+          {stat(t("dashboard.failed"), w.failed, "critical")}
+          {stat(t("dashboard.needsAction"), w.needsAction, "critical")}
+        </InlineGrid>
       </BlockStack>
     </Card>
   );
 }
 
-function ReplayButton({ id }: { id: string }) {
-  const t = useT();
-  const fetcher = useFetcher<{ replayed?: boolean; error?: string }>();
-  const { revalidate } = useRevalidator();
-  useEffect(() => { if (fetcher.data?.replayed) revalidate(); }, [fetcher.data, revalidate]);
-  return (
-    <fetcher.Form method="post" action={`/app/jobs/${id}/replay`}>
-      <Button submit size="slim" loading={fetcher.state !== "idle"}>{t("action.replay")}</Button>
-    </fetcher.Form>
-  );
-}
-
 export default function Index() {
   const t = useT();
-  const { connections, target, counts, problems } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const { connections, target, windows, chart, queue, problems } = useLoaderData<typeof loader>();
+  const lost = connections.filter((c) => c.status === "reauth_required");
+  const connected = connections.filter((c) => c.status === "active");
   return (
     <Page title={t("home.title")}>
       <Layout>
-        {connections.map((c) => (
-          <Layout.Section key={c.provider}>
-            <ConnectionCard connection={c} target={c.provider === target} />
-          </Layout.Section>
-        ))}
+        {lost.map((c) => <Layout.Section key={c.provider}><Reconnect provider={c.provider} /></Layout.Section>)}
+        {connected.length === 0 && lost.length === 0
+          ? connections.map((c) => <Layout.Section key={c.provider}><ConnectionCard connection={c} target={c.provider === target} /></Layout.Section>)
+          : (
+            <Layout.Section>
+              <Card>
+                <InlineStack align="space-between" blockAlign="center" gap="300">
+                  <BlockStack gap="100">
+                    {connected.map((c) => (
+                      <InlineStack key={c.provider} gap="200" blockAlign="center">
+                        <Text as="span" fontWeight="semibold">{t(`provider.${c.provider}`)}</Text>
+                        <Text as="span">{t("home.connectedTo", { company: c.companyName ?? "" })}</Text>
+                        {c.provider === target && <Badge tone="info">{t("home.bookingHere")}</Badge>}
+                        {c.rateLimitUse !== null && <Text as="span" tone="subdued">{t("dashboard.rateLimit", { provider: t(`provider.${c.provider}`), percent: Math.round(c.rateLimitUse * 100) })}</Text>}
+                      </InlineStack>
+                    ))}
+                  </BlockStack>
+                  <Button url="/app/connections">{t("dashboard.connections")}</Button>
+                </InlineStack>
+              </Card>
+            </Layout.Section>
+          )}
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <Window title={t("dashboard.day")} w={windows.day} />
+            <Window title={t("dashboard.week")} w={windows.week} />
+          </InlineGrid>
+        </Layout.Section>
         <Layout.Section>
           <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{t("home.orders")}</Text>
-              <InlineStack gap="400">
-                {["succeeded", "pending", "retrying", "needs_action", "failed", "paused"].map((s) => (
-                  <Text as="span" key={s}>{t(`status.${s}`)}: {counts[s] ?? 0}</Text>
-                ))}
-              </InlineStack>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("dashboard.chart")}</Text>
+              <DocumentsChart days={chart} />
+              <Text as="p" tone="subdued">
+                {t("dashboard.queue")}: {queue.waiting ? t("dashboard.queueWaiting", { waiting: queue.waiting, seconds: queue.lagSeconds }) : t("dashboard.queueEmpty")}
+              </Text>
             </BlockStack>
           </Card>
         </Layout.Section>
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{t("home.attention")}</Text>
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">{t("dashboard.latestFailures")}</Text>
+                <Link to="/app/failures">{t("dashboard.allFailures")}</Link>
+              </InlineStack>
               {problems.length === 0 ? (
                 <Text as="p">{t("home.nothing")}</Text>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text"]}
                   headings={[t("home.col.order"), t("home.col.status"), t("home.col.reason"), ""]}
-                  rows={problems.map((p) => [p.subjectName ?? p.id, <Badge key="b" tone={TONE[p.status]}>{t(`status.${p.status}`)}</Badge>, p.lastError ?? "", <ReplayButton key="r" id={p.id} />])}
+                  rows={problems.map((p) => [
+                    <Link key="o" to={`/app/orders?q=${encodeURIComponent(p.subjectName ?? "")}`}>{p.subjectName ?? p.id}</Link>,
+                    <Badge key="b" tone={TONE[p.status]}>{t(`status.${p.status}`)}</Badge>,
+                    messageIn(locale, p.lastErrorCode, p.lastError),
+                    <ReplayButton key="r" id={p.id} />,
+                  ])}
                 />
               )}
             </BlockStack>

@@ -3,10 +3,11 @@ import { json } from "@remix-run/node";
 import { z } from "zod";
 import { ConnectError, disconnect, startConnect, SwitchChoiceNeeded } from "~/connectors/connect.server";
 import { authenticate } from "~/shopify.server";
+import { testConnection } from "~/sync/connection-test.server";
 import { SWITCH_CHOICES } from "~/sync/target.server";
 
 const form = z.object({
-  intent: z.enum(["connect", "disconnect"]),
+  intent: z.enum(["connect", "disconnect", "test"]),
   provider: z.enum(["fortnox", "visma"]),
   // Connecting another system while the current one holds unbooked orders: what happens to them.
   onSwitch: z.enum(SWITCH_CHOICES).optional(),
@@ -17,8 +18,9 @@ const form = z.object({
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const parsed = form.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "send intent (connect or disconnect), provider (fortnox or visma) and, when asked, onSwitch (move, keep or cancel)" }, { status: 400 });
+  if (!parsed.success) return json({ error: "send intent (connect, disconnect or test), provider (fortnox or visma) and, when asked, onSwitch (move, keep or cancel)" }, { status: 400 });
   const { intent, provider, onSwitch } = parsed.data;
+  if (intent === "test") return json({ test: await testConnection(session.shop, provider) });
   if (intent === "disconnect") {
     await disconnect(session.shop, provider);
     return json({ disconnected: true });

@@ -28,6 +28,7 @@ function Nav() {
   return (
     <NavMenu>
       <Link to="/app" rel="home">{t("nav.home")}</Link>
+      <Link to="/app/connections">{t("nav.connections")}</Link>
       <Link to="/app/failures">{t("nav.failures")}</Link>
       <Link to="/app/orders">{t("nav.orders")}</Link>
       <Link to="/app/settings">{t("nav.settings")}</Link>

@@ -101,6 +101,8 @@ async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; s
   // A stale delivery (an older orders/paid) that arrives after the order was cancelled books nothing.
   if (await db().syncJob.findFirst({ where: { shop: hook.shop, kind: "cancel", subjectId }, select: { id: true } })) return { subjectId, specs };
   const trigger = (shop?.invoiceTrigger ?? "paid") as InvoiceTrigger;
+  // Orders switched off: nothing is booked for new orders, so there is nothing to pay or edit either.
+  if (!settings.flows.orders) return { subjectId, specs };
   if (settings.document === "order") {
     // The Fortnox order at the shop's trigger; its invoice when Shopify has fulfilled the order.
     if (impliesInvoice(hook.topic, order, trigger)) specs.push({ ...base, kind: "order" });

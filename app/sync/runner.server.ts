@@ -8,6 +8,7 @@ import { log, withContext } from "~/lib/log.server";
 import { redis } from "~/lib/redis.server";
 import { enqueue } from "~/queue/queues.server";
 import { writeBack, type WriteBackStatus } from "~/shopify/write-back.server";
+import { jobSettled } from "./alerts.server";
 import { invoiceState, NeedsReview, OrderCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./jobs/context.server";
 import { runCancelJob, runRefundJob } from "./jobs/credit.server";
 import { runEditJob } from "./jobs/edit.server";
@@ -80,7 +81,7 @@ async function reportToShopify(job: JobRow, status: WriteBackStatus, documentNum
 export async function runSyncJob(syncJobId: string, { final }: RunOptions): Promise<RunResult> {
   const lockMs = env().SYNC_LOCK_MS;
   // One run per job at a time, even if Bull hands a stalled job to a second worker.
-  return withLock(redis(), `lock:job:${syncJobId}`, async () => {
+  const result = await withLock(redis(), `lock:job:${syncJobId}`, async (): Promise<RunResult> => {
     const job = await db().syncJob.findUnique({ where: { id: syncJobId } });
     if (!job || SETTLED.includes(job.status)) return "skipped";
 
@@ -159,4 +160,7 @@ export async function runSyncJob(syncJobId: string, { final }: RunOptions): Prom
       }
     });
   }, { ttlMs: lockMs, waitMs: lockMs * 2 });
+  // Every way a job settles passes here: a terminal problem raises its alert, a success may resolve one.
+  if (result === "settled") await jobSettled(syncJobId);
+  return result;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "~/env.server";
+import { ConfigError, mailTransport, parseEnv } from "~/env.server";
 
 const valid = {
   SHOPIFY_API_KEY: "key",
@@ -36,5 +36,18 @@ describe("configuration", () => {
     expect(parseEnv({ ...valid, SHOPIFY_ADMIN_ORIGIN: "http://127.0.0.1:4020" }).SHOPIFY_ADMIN_ORIGIN).toBe("http://127.0.0.1:4020");
     expect(() => parseEnv({ ...valid, SHOPIFY_ADMIN_ORIGIN: "http://evil.example.com" })).toThrow(/SHOPIFY_ADMIN_ORIGIN/);
     expect(() => parseEnv({ ...valid, NODE_ENV: "production", SHOPIFY_ADMIN_ORIGIN: "http://127.0.0.1:4020" })).toThrow(/must not be set in production/);
+  });
+
+  it("mails through the outbox by default outside production; production and smtp must say where", () => {
+    const dev = parseEnv(valid);
+    expect([mailTransport(dev), dev.MAIL_OUTBOX_DIR]).toEqual(["outbox", ".tmp/outbox"]);
+    expect(() => parseEnv({ ...valid, NODE_ENV: "production" })).toThrow(/MAIL_TRANSPORT: required in production/);
+    let message = "";
+    try { parseEnv({ ...valid, MAIL_TRANSPORT: "smtp" }); } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/SMTP_URL: required/);
+    expect(message).toMatch(/MAIL_FROM: required/);
+    expect(() => parseEnv({ ...valid, MAIL_TRANSPORT: "smtp", SMTP_URL: "http://mail.example.com", MAIL_FROM: "a@b.se" })).toThrow(/SMTP_URL/);
+    const smtp = parseEnv({ ...valid, MAIL_TRANSPORT: "smtp", SMTP_URL: "smtp://u:p@mail.example.com:587", MAIL_FROM: "Kontera <alerts@example.com>" });
+    expect(mailTransport(smtp)).toBe("smtp");
   });
 });

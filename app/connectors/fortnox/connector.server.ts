@@ -74,6 +74,14 @@ function asRemote(raw: unknown, what: string): RemoteDocument {
 
 const digits = (s: string) => s.replace(/\D/g, "");
 
+/** The company behind the token: its name for the merchant, its DatabaseNumber as our tenant key. */
+export async function fortnoxCompanyInformation(http: FortnoxHttpOptions): Promise<{ name: string; tenantId: string }> {
+  const res = await fortnoxRequest(http, "GET", "/companyinformation");
+  const info = res.body?.CompanyInformation;
+  if (!info?.CompanyName) throw retryable("Fortnox answered company information without a company name", "bad_response");
+  return { name: String(info.CompanyName), tenantId: String(info.DatabaseNumber ?? "") };
+}
+
 export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector {
   async function getDocument(id: string): Promise<RemoteDocument> {
     const res = await fortnoxRequest(http, "GET", `/invoices/${encodeURIComponent(id)}`);
@@ -94,6 +102,7 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
 
   return {
     provider: "fortnox",
+    company: () => fortnoxCompanyInformation(http),
 
     async findCustomer(c) {
       let match: any;

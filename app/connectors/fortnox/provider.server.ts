@@ -2,11 +2,9 @@ import { createHash } from "node:crypto";
 import { env } from "~/env.server";
 import type { ConnectionRow } from "../connection.server";
 import { TokenSource } from "../connection.server";
-import { retryable } from "../errors";
 import { exchangeCode, refreshTokens, type OAuthClient, type TokenSet } from "../oauth.server";
 import type { AccountingConnector, CallCounter } from "../types";
-import { fortnoxConnector } from "./connector.server";
-import { fortnoxRequest } from "./http.server";
+import { fortnoxCompanyInformation, fortnoxConnector } from "./connector.server";
 
 // Fortnox as data: where it lives, which scopes Kontera asks for, how to connect.
 
@@ -37,10 +35,7 @@ export async function fortnoxCompany(tokens: TokenSet): Promise<{ name: string; 
   // for, not refused. Its tenant is what this call finds out, so the token stands in for the key.
   const tenantKey = `connect:${createHash("sha256").update(tokens.accessToken).digest("hex").slice(0, 16)}`;
   const http = { apiUrl: env().FORTNOX_API_URL, tenantKey, tokens: { accessToken: async () => tokens.accessToken }, counter: { calls: 0 } };
-  const res = await fortnoxRequest(http, "GET", "/companyinformation");
-  const info = res.body?.CompanyInformation;
-  if (!info?.CompanyName) throw retryable("Fortnox answered company information without a company name", "bad_response");
-  return { name: String(info.CompanyName), tenantId: String(info.DatabaseNumber ?? "") };
+  return fortnoxCompanyInformation(http);
 }
 
 export function fortnoxFor(connection: ConnectionRow, counter: CallCounter): AccountingConnector {

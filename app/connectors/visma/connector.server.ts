@@ -112,6 +112,16 @@ function sameSituation(x: z.infer<typeof customerShape>, c: DocumentCustomer): b
     && !!x.VatNumber === !!c.vatNumber;
 }
 
+const settingsShape = z.object({ Name: z.string().min(1), CorporateIdentityNumber: z.string().nullish() });
+
+/** The company behind the token: its name for the merchant, its organisation number as our tenant key. */
+export async function vismaCompanySettings(http: VismaHttpOptions): Promise<{ name: string; tenantId: string }> {
+  const res = await vismaRequest(http, "GET", "/companysettings");
+  const parsed = settingsShape.safeParse(res.body);
+  if (!parsed.success) throw retryable("Visma answered company settings without a company name", "bad_response");
+  return { name: parsed.data.Name, tenantId: (parsed.data.CorporateIdentityNumber ?? "").replace(/\D/g, "") };
+}
+
 export function vismaConnector(http: VismaConnectorOptions): AccountingConnector {
   const get = (path: string, query?: Record<string, string>) => vismaRequest(http, "GET", path, { query });
 
@@ -255,6 +265,7 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
 
   return {
     provider: "visma",
+    company: () => vismaCompanySettings(http),
 
     async findCustomer(c) {
       let filter: string;

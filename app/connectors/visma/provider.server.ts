@@ -1,12 +1,9 @@
-import { z } from "zod";
 import { env } from "~/env.server";
 import type { ConnectionRow } from "../connection.server";
 import { TokenSource } from "../connection.server";
-import { retryable } from "../errors";
 import { exchangeCode, refreshTokens, type OAuthClient, type TokenSet } from "../oauth.server";
 import type { AccountingConnector, CallCounter } from "../types";
-import { vismaConnector, type ArticleResolver } from "./connector.server";
-import { vismaRequest } from "./http.server";
+import { vismaCompanySettings, vismaConnector, type ArticleResolver } from "./connector.server";
 
 // Visma eAccounting as data: where it lives, which scopes Kontera asks for, how to connect.
 
@@ -34,15 +31,11 @@ export function vismaAuthorizeUrl(state: string, redirectUri: string): string {
 
 export const vismaExchangeCode = (code: string, redirectUri: string) => exchangeCode(oauthClient(), code, redirectUri);
 
-const settingsShape = z.object({ Name: z.string().min(1), CorporateIdentityNumber: z.string().nullish() });
 
 /** The company behind a fresh token: its name for the merchant, its organisation number as our tenant key. */
 export async function vismaCompany(tokens: TokenSet): Promise<{ name: string; tenantId: string }> {
   const http = { apiUrl: env().VISMA_API_URL, clientId: env().VISMA_CLIENT_ID, tokens: { accessToken: async () => tokens.accessToken }, counter: { calls: 0 } };
-  const res = await vismaRequest(http, "GET", "/companysettings");
-  const parsed = settingsShape.safeParse(res.body);
-  if (!parsed.success) throw retryable("Visma answered company settings without a company name", "bad_response");
-  return { name: parsed.data.Name, tenantId: (parsed.data.CorporateIdentityNumber ?? "").replace(/\D/g, "") };
+  return vismaCompanySettings(http);
 }
 
 export function vismaFor(connection: ConnectionRow, counter: CallCounter, articles?: ArticleResolver): AccountingConnector {

@@ -12,6 +12,7 @@ export const rules = defineMessages({
     en: "Write text with values in double braces: {{ order.name }}. Add filters after a bar: {{ order.note_attributes.PO-nummer | upper | truncate: 20 }}.",
     sv: "Skriv text med värden inom dubbla klammerparenteser: {{ order.name }}. Lägg till filter efter ett streck: {{ order.note_attributes.PO-nummer | upper | truncate: 20 }}.",
   },
+  "rules.error.refused": { en: "This rule cannot be saved as it is.", sv: "Regeln kan inte sparas som den är." },
   "rules.unavailable": { en: "{system} has no such field", sv: "{system} saknar det fältet" },
   "rules.maxLength": { en: "At most {max} characters in {system}", sv: "Högst {max} tecken i {system}" },
 

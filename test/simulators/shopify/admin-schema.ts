@@ -650,6 +650,9 @@ export function buildAdminSchema(): Schema<Ctx> {
             .join(" "),
       },
       myshopifyDomain: { type: "String!", resolve: (s: ShopState) => s.domain },
+      // Both String! in Shopify's schema; derived from the domain so a test knows what to expect.
+      email: { type: "String!", resolve: (s: ShopState) => `owner@${s.domain}` },
+      contactEmail: { type: "String!", resolve: (s: ShopState) => `contact@${s.domain}` },
       currencyCode: { type: "CurrencyCode!", resolve: () => "SEK" },
       ianaTimezone: { type: "String!", resolve: () => "Europe/Stockholm" },
       taxesIncluded: { type: "Boolean!", resolve: () => true },

@@ -1,0 +1,28 @@
+import { defineMessages } from "../catalog";
+
+export const failures = defineMessages({
+  "failures.title": { en: "Failed syncs", sv: "Misslyckade synkar" },
+  "failures.none": { en: "No failed syncs match the filters. Every order is booked or on its way.", sv: "Inga misslyckade synkar matchar filtren. Alla ordrar är bokförda eller på väg." },
+  "failures.summary": { en: "{total} orders in {groups} groups", sv: "{total} ordrar i {groups} grupper" },
+  "failures.truncated": { en: "Showing the latest {shown}; replay a group to see the rest.", sv: "Visar de senaste {shown}; kör en grupp igen för att se resten." },
+  "failures.count": { en: "{count} orders", sv: "{count} ordrar" },
+  "failures.providerSays": { en: "{provider} says:", sv: "{provider} säger:" },
+  "failures.fixIt": { en: "Fix it", sv: "Åtgärda" },
+  "failures.replayGroup": { en: "Replay all {count}", sv: "Kör alla {count} igen" },
+  "failures.replaySelected": { en: "Replay selected", sv: "Kör markerade igen" },
+  "failures.replayed": { en: "{count} orders sent again.", sv: "{count} ordrar skickade igen." },
+  "failures.filter.status": { en: "Status", sv: "Status" },
+  "failures.filter.kind": { en: "Kind", sv: "Typ" },
+  "failures.filter.since": { en: "Last changed", sv: "Senast ändrad" },
+  "failures.filter.all": { en: "All", sv: "Alla" },
+  "failures.since.24h": { en: "Last 24 hours", sv: "Senaste 24 timmarna" },
+  "failures.since.7d": { en: "Last 7 days", sv: "Senaste 7 dagarna" },
+  "failures.since.30d": { en: "Last 30 days", sv: "Senaste 30 dagarna" },
+  "failures.col.order": { en: "Order", sv: "Order" },
+  "failures.col.kind": { en: "Kind", sv: "Typ" },
+  "failures.col.status": { en: "Status", sv: "Status" },
+  "failures.col.attempts": { en: "Attempts", sv: "Försök" },
+  "failures.col.when": { en: "Last changed", sv: "Senast ändrad" },
+  "failures.history": { en: "History", sv: "Historik" },
+  "failures.badRequest": { en: "Choose a group or orders to replay.", sv: "Välj en grupp eller ordrar att köra igen." },
+});
