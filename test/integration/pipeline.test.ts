@@ -151,7 +151,12 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
       { name: "Referenser", set: [{ field: "ourReference", template: "Webb {{ order.source_name | upper }}" }, { field: "remarks", template: "Tack för order {{ order.name }}! PO {{ order.metafields.custom.po | default: \"-\" }}" }] },
       { name: "Projekt", when: [{ type: "compare", value: "{{ order.metafields.custom.projekt }}", op: "not_empty" }], set: [{ field: "project", template: "{{ order.metafields.custom.projekt | upper }}" }] },
     ];
-    await stack.db.client.shop.update({ where: { shop }, data: { settings: JSON.stringify({ rules }) } });
+    const save = (body: unknown) => stack.adminFetch(shop, "/app/settings?_data=routes%2Fapp.settings", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    // A typo is refused where it is, and nothing is stored.
+    const typo = await save({ rules: [{ name: "Fel", set: [{ field: "ourReference", template: "{{ order.name | uper }}" }] }] });
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).errors).toEqual([expect.objectContaining({ path: "rules[0].set[0].template", rule: expect.objectContaining({ code: "unknown_filter", column: 17 }) })]);
+    expect((await save({ rules })).status).toBe(200);
     await postJson(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/projects`, { ProjectNumber: "MASSAN", Description: "Mässan 2026" });
     const known = withIdentity(fixtureOrder("simple-1001.json"), 7100000000051, 2051);
     const unknown = withIdentity(fixtureOrder("simple-1001.json"), 7100000000052, 2052);
