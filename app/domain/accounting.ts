@@ -22,6 +22,24 @@ export interface DocumentCustomer {
   currency: string;
   /** The VAT regime of the order the customer is created for (Fortnox keeps it per customer). */
   regime?: VatRegime;
+  /** The buyer's reference person, from the shop's mapping rules. */
+  yourReference?: string;
+}
+
+/**
+ * Header fields the shop's mapping rules set (app/domain/rules), each within what the target
+ * takes. Never our reference: that is `reference`, which the connectors write where they search.
+ */
+export interface DocumentFields {
+  ourReference?: string;
+  yourReference?: string;
+  yourOrderNumber?: string;
+  /** Printed on the invoice. */
+  remarks?: string;
+  /** Internal, not printed. */
+  comments?: string;
+  project?: string;
+  costCenter?: string;
 }
 
 export interface DocumentRow {
@@ -74,6 +92,8 @@ export interface AccountingDocument {
   vat: number;
   /** Where a target books the öre its own arithmetic differs from Shopify's. */
   roundingAccount: string;
+  /** Set by the shop's mapping rules; credits carry their invoice's. */
+  fields?: DocumentFields;
   /** Credits only: the number of the invoice they credit. */
   creditOf?: string;
   /** Credits only: this credit reverses the whole invoice, row for row. */

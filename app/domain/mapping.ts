@@ -37,8 +37,15 @@ export function normaliseOrgNumber(value: string): string | undefined {
 // Shared customers are found again by name, and a Fortnox customer has one currency.
 const withCurrency = (name: string, currency: string) => (currency === "SEK" ? name : `${name} ${currency}`);
 
+const billingOf = (order: ShopifyOrder) => order.billing_address ?? order.shipping_address ?? undefined;
+
+/** A company buys: a company name on the address, or an organisation or VAT number given. */
+export function isCompanyOrder(order: ShopifyOrder): boolean {
+  return Boolean(clean(billingOf(order)?.company) || attribute(order, ORG_NUMBER_ATTR) || attribute(order, VAT_NUMBER_ATTR));
+}
+
 export function mapCustomer(order: ShopifyOrder, privateCustomers: MappingSettings["privateCustomers"] = "per_buyer", currency = order.currency): DocumentCustomer {
-  const bill = order.billing_address ?? order.shipping_address ?? undefined;
+  const bill = billingOf(order);
   const orgAttribute = attribute(order, ORG_NUMBER_ATTR);
   // Only a Swedish organisation number goes into that field; a foreign business id stays out.
   const orgNumber = orgAttribute ? normaliseOrgNumber(orgAttribute) : undefined;
@@ -49,7 +56,7 @@ export function mapCustomer(order: ShopifyOrder, privateCustomers: MappingSettin
     .filter(Boolean)
     .join(" ");
   const company = clean(bill?.company);
-  const isCompany = Boolean(company || orgAttribute || vatNumber);
+  const isCompany = isCompanyOrder(order);
   if (!isCompany && privateCustomers === "webshop") {
     return { key: `webshop:${currency}`, type: "PRIVATE", name: withCurrency("Webbkund", currency), currency };
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rulesSchema } from "./rules/schema";
 
 // A shop's booking settings: what the mapping engine needs to know beyond the order. Stored as
 // JSON on the Shop row and parsed here, so a missing or partial value always means the defaults.
@@ -90,6 +91,12 @@ export const mappingSettingsSchema = z.object({
   alerts: z
     .object({ email: z.boolean().default(false), address: z.string().email().optional() })
     .default({ email: false }),
+  /**
+   * The merchant's mapping rules (app/domain/rules): invoice fields from templates over the
+   * order, applied in order. Their templates are checked by validateRules when saved and before
+   * each booking.
+   */
+  rules: rulesSchema,
 });
 
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;

@@ -23,6 +23,9 @@ const address = z
     zip: z.string().nullish(),
     city: z.string().nullish(),
     country_code: z.string().nullish(),
+    country: z.string().nullish(),
+    province: z.string().nullish(),
+    province_code: z.string().nullish(),
     phone: z.string().nullish(),
   })
   .passthrough();
@@ -32,7 +35,13 @@ export const shopifyOrderSchema = z
     id: z.number().int().positive(),
     admin_graphql_api_id: z.string().regex(/^gid:\/\/shopify\/Order\/\d+$/),
     name: z.string().min(1),
+    order_number: z.number().int().optional(),
     email: z.string().nullish(),
+    phone: z.string().nullish(),
+    /** Read by mapping rules (templates, the sales-channel condition). */
+    note: z.string().nullish(),
+    source_name: z.string().nullish(),
+    po_number: z.string().nullish(),
     currency: z.string().regex(/^[A-Z]{3}$/),
     presentment_currency: z.string().regex(/^[A-Z]{3}$/).nullish(),
     taxes_included: z.boolean(),
@@ -44,6 +53,8 @@ export const shopifyOrderSchema = z
     updated_at: z.string().nullish(),
     total_price: money,
     total_price_set: moneySet.nullish(),
+    subtotal_price: money.optional(),
+    total_discounts: money.optional(),
     total_tax: money.optional(),
     total_tax_set: moneySet.nullish(),
     /** Tips are in the shop's currency only (the REST payload has no `_set` for them). */

@@ -7,6 +7,7 @@ import { dashboard } from "./messages/dashboard";
 import { failures } from "./messages/failures";
 import { home } from "./messages/home";
 import { orders } from "./messages/orders";
+import { rules } from "./messages/rules";
 import { settings } from "./messages/settings";
 
 // Swedish and English, following the merchant's admin locale. Each area of the admin keeps its
@@ -15,7 +16,7 @@ import { settings } from "./messages/settings";
 export type Locale = "en" | "sv";
 export const LOCALES: Locale[] = ["en", "sv"];
 
-export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard, ...alerts };
+export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard, ...alerts, ...rules };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { db } from "~/db.server";
+import type { Provider } from "~/connectors/types";
+import { validateRules, type RuleIssue } from "~/domain/rules";
 import { mappingSettingsSchema, settingsFromShop, TRIGGERS, type MappingSettings } from "~/domain/settings";
+import { currentTarget } from "./target.server";
 
 // Saving a shop's settings from the admin. Each page saves its own part (the settings page its
 // keys, the mapping page the rules), so a save merges into what is stored and validates the whole:
@@ -25,6 +28,8 @@ export async function loadSettings(shop: string): Promise<ShopSettings> {
 export interface FieldError {
   path: string;
   key: string;
+  /** A mapping rule's problem, with its own sv/en message and the column in its template. */
+  rule?: RuleIssue;
 }
 
 const patchSchema = mappingSettingsSchema.partial().extend({ trigger: z.enum(TRIGGERS).optional() }).strict();
@@ -55,6 +60,12 @@ export async function saveSettings(shop: string, input: unknown): Promise<SaveRe
   }
   const merged = mappingSettingsSchema.safeParse({ ...stored, ...part });
   if (!merged.success) return { ok: false, errors: merged.error.issues.map((i) => ({ path: i.path.join("."), key: keyFor(i) })) };
+  if (part.rules) {
+    // A rule's templates are checked as the shop's target will book them (its fields, lengths).
+    const { target } = await currentTarget(shop);
+    const refused = validateRules(part.rules, target as Provider).filter((i) => i.severity === "error");
+    if (refused.length) return { ok: false, errors: refused.map((i) => ({ path: i.path, key: "rules.error.refused", rule: i })) };
+  }
   // The article numbers also live in their own columns (older rows); keep both in step.
   const { defaultArticleNumber, shippingArticleNumber } = merged.data;
   const data = { settings: JSON.stringify(merged.data), defaultArticleNumber, shippingArticleNumber, ...(trigger ? { invoiceTrigger: trigger } : {}) };

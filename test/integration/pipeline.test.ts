@@ -144,6 +144,39 @@ describe("a paid order becomes exactly one Fortnox invoice", () => {
     expect(foreign.status).toBe(404);
   });
 
+  it("books the shop's mapping rules into the invoice, reading the order's metafields, and names a project Fortnox lacks", async () => {
+    const shop = "pipeline-rules-test.myshopify.com";
+    await stack.installAndConnect(shop);
+    const rules = [
+      { name: "Referenser", set: [{ field: "ourReference", template: "Webb {{ order.source_name | upper }}" }, { field: "remarks", template: "Tack för order {{ order.name }}! PO {{ order.metafields.custom.po | default: \"-\" }}" }] },
+      { name: "Projekt", when: [{ type: "compare", value: "{{ order.metafields.custom.projekt }}", op: "not_empty" }], set: [{ field: "project", template: "{{ order.metafields.custom.projekt | upper }}" }] },
+    ];
+    const save = (body: unknown) => stack.adminFetch(shop, "/app/settings?_data=routes%2Fapp.settings", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    // A typo is refused where it is, and nothing is stored.
+    const typo = await save({ rules: [{ name: "Fel", set: [{ field: "ourReference", template: "{{ order.name | uper }}" }] }] });
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).errors).toEqual([expect.objectContaining({ path: "rules[0].set[0].template", rule: expect.objectContaining({ code: "unknown_filter", column: 17 }) })]);
+    expect((await save({ rules })).status).toBe(200);
+    await postJson(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/projects`, { ProjectNumber: "MASSAN", Description: "Mässan 2026" });
+    const known = withIdentity(fixtureOrder("simple-1001.json"), 7100000000051, 2051);
+    const unknown = withIdentity(fixtureOrder("simple-1001.json"), 7100000000052, 2052);
+    // The merchant keeps the metafields on the orders before they are paid.
+    await postJson(`${stack.shopifySim.url}/__sim/orders`, { shop, orders: [known, unknown] });
+    const metafield = (o: any, key: string, value: string) => ({ ownerId: o.admin_graphql_api_id, namespace: "custom", key, type: "single_line_text_field", value });
+    const set = await postJson(`${stack.shopifySim.url}/__sim/metafields`, { shop, metafields: [metafield(known, "projekt", "massan"), metafield(known, "po", "4711"), metafield(unknown, "projekt", "okand")] });
+    expect(set.userErrors).toEqual([]);
+
+    await stack.sendWebhook(shop, "orders/paid", known);
+    await stack.sendWebhook(shop, "orders/paid", unknown);
+    await waitSettled(stack, shop, 2);
+    const [invoice] = await invoicesFor(known.admin_graphql_api_id);
+    expect(invoice).toMatchObject({ OurReference: "Webb WEB", Remarks: "Tack för order #2051! PO 4711", Project: "MASSAN", ExternalInvoiceReference1: known.admin_graphql_api_id });
+    const failed = await stack.db.client.syncJob.findFirstOrThrow({ where: { shop, kind: "invoice", subjectId: unknown.admin_graphql_api_id } });
+    expect(failed.status).toBe("needs_action");
+    expect(failed.lastError).toMatch(/Fortnox 400 \(code \d+\): Projektet "OKAND" hittades inte/);
+    expect(await invoicesFor(unknown.admin_graphql_api_id)).toHaveLength(0);
+  });
+
   it("pauses jobs when Fortnox revokes the authorisation, and books them after the merchant reconnects", async () => {
     await postJson(`${stack.fortnoxSim!.url}/__sim/revoke-refresh-tokens`, {});
     await postJson(`${stack.fortnoxSim!.url}/__sim/expire-tokens`, {});

@@ -398,6 +398,24 @@ describe("fortnox simulator", () => {
       expect((await api(sim, token, "POST", "/invoices", { Invoice: { CustomerNumber: customerNumber, Currency: "PLN", InvoiceRows: [row] } })).status).toBe(400);
     });
 
+    it("refuses a project or cost centre the company does not have, naming it, and accepts one made in Fortnox", async () => {
+      const project = await api(sim, token, "POST", "/invoices", { Invoice: { CustomerNumber: customerNumber, Project: "P-42", InvoiceRows: [row] } });
+      expect(project.status).toBe(400);
+      expect(errorCode(project.json)).toBe(2000471);
+      expect(project.json.ErrorInformation.message).toContain('Projektet "P-42"');
+      const rowCostCenter = await api(sim, token, "POST", "/invoices", { Invoice: { CustomerNumber: customerNumber, InvoiceRows: [{ ...row, CostCenter: "LAGER" }] } });
+      expect(errorCode(rowCostCenter.json)).toBe(2000472);
+      expect(rowCostCenter.json.ErrorInformation.message).toContain('Kostnadsstället "LAGER"');
+      const tooLong = await api(sim, token, "POST", "/invoices", { Invoice: { CustomerNumber: customerNumber, OurReference: "o".repeat(51), InvoiceRows: [row] } });
+      expect(tooLong.status).toBe(400);
+
+      expect((await control(sim, "POST", "/tenants/1001/projects", { ProjectNumber: "P-42", Description: "Mässan" })).status).toBe(201);
+      expect((await control(sim, "POST", "/tenants/1001/costcenters", { Code: "LAGER" })).status).toBe(201);
+      const ok = await api(sim, token, "POST", "/invoices", { Invoice: { CustomerNumber: customerNumber, Project: "P-42", CostCenter: "LAGER", InvoiceRows: [{ ...row, CostCenter: "LAGER" }] } });
+      expect(ok.status).toBe(201);
+      expect(ok.json.Invoice).toMatchObject({ Project: "P-42", CostCenter: "LAGER" });
+    });
+
     it("requires JSON content type and well-formed JSON", async () => {
       const wrongType = await fetch(`${sim.apiUrl}/invoices`, {
         method: "POST",

@@ -1,5 +1,5 @@
 import { permanent } from "~/connectors/errors";
-import type { AccountingDocument, DocumentCustomer, DocumentRow } from "~/domain/accounting";
+import type { AccountingDocument, DocumentCustomer, DocumentFields, DocumentRow } from "~/domain/accounting";
 import { minorToJsonNumber, roundDiv, sum } from "~/domain/money";
 import { cleanText, plausibleEmail, truncate } from "~/domain/text";
 import type { VatRegime } from "~/domain/vat";
@@ -36,6 +36,7 @@ export function fortnoxCustomerBody(c: DocumentCustomer) {
     ...field("ZipCode", c.zip),
     ...field("City", c.city),
     ...(c.countryCode ? { CountryCode: c.countryCode } : {}),
+    ...(c.yourReference && cleanText(c.yourReference, 50) ? { YourReference: cleanText(c.yourReference, 50) } : {}),
     Currency: c.currency,
   };
 }
@@ -103,6 +104,33 @@ function fortnoxRows(doc: AccountingDocument): FortnoxInvoiceRow[] {
   return rows;
 }
 
+/** Fortnox's lengths for the header fields rules set (its documented limits). */
+const FIELD_LIMITS = { OurReference: 50, YourReference: 50, YourOrderNumber: 30, Remarks: 1024, Comments: 1024, Project: 20, CostCenter: 10 } as const;
+
+/**
+ * The rules' fields under Fortnox's names. Remarks are left to the caller (a credit adds its
+ * own line). ExternalInvoiceReference1 is never among them: it is how a lost create is found.
+ */
+function ruleFields(fields: DocumentFields = {}) {
+  const out: Partial<Record<keyof typeof FIELD_LIMITS, string>> = {};
+  const put = (name: Exclude<keyof typeof FIELD_LIMITS, "Remarks">, value: string | undefined) => {
+    const v = cleanText(value, FIELD_LIMITS[name]);
+    if (v) out[name] = v;
+  };
+  put("OurReference", fields.ourReference);
+  put("YourReference", fields.yourReference);
+  put("Comments", fields.comments);
+  put("Project", fields.project);
+  put("CostCenter", fields.costCenter);
+  return out;
+}
+
+/** Remarks from its parts (a credit's own line, the rules' text), or nothing. */
+function remarks(...parts: (string | undefined)[]): { Remarks?: string } {
+  const text = cleanText(parts.filter(Boolean).join(". "), FIELD_LIMITS.Remarks);
+  return text ? { Remarks: text } : {};
+}
+
 function fortnoxHeader(doc: AccountingDocument, customerNumber: string) {
   return {
     CustomerNumber: customerNumber,
@@ -110,7 +138,8 @@ function fortnoxHeader(doc: AccountingDocument, customerNumber: string) {
     // Shopify's own rate, so the books show what the buyer was charged; else Fortnox's rate.
     ...(doc.currencyRate ? { CurrencyRate: Number(doc.currencyRate), CurrencyUnit: 1 } : {}),
     VATIncluded: doc.pricesIncludeVat,
-    YourOrderNumber: truncate(doc.orderName, 30),
+    ...ruleFields(doc.fields),
+    YourOrderNumber: cleanText(doc.fields?.yourOrderNumber, FIELD_LIMITS.YourOrderNumber) || truncate(doc.orderName, FIELD_LIMITS.YourOrderNumber),
     ExternalInvoiceReference1: doc.reference,
   };
 }
@@ -121,8 +150,9 @@ export function fortnoxInvoiceBody(doc: AccountingDocument, customerNumber: stri
     CustomerNumber,
     InvoiceDate: doc.date,
     ...header,
-    // Fortnox's own link (InvoiceReference) is read-only and only set by its credit action.
-    ...(doc.creditOf ? { Remarks: `Kreditering av faktura ${doc.creditOf}` } : {}),
+    // Fortnox's own link (InvoiceReference) is read-only and only set by its credit action, so a
+    // credit says which invoice it credits first, then the invoice's own remarks.
+    ...remarks(doc.creditOf && `Kreditering av faktura ${doc.creditOf}`, doc.fields?.remarks),
     ...(doc.regime === "eu_reverse_charge" ? { EUQuarterlyReport: true } : {}),
     InvoiceRows: fortnoxRows(doc),
   };
@@ -135,6 +165,7 @@ export function fortnoxOrderBody(doc: AccountingDocument, customerNumber: string
     CustomerNumber,
     OrderDate: doc.date,
     ...header,
+    ...remarks(doc.fields?.remarks),
     OrderRows: fortnoxRows(doc).map((r) => ({ ...r, OrderedQuantity: r.DeliveredQuantity })),
   };
 }

@@ -148,22 +148,39 @@ function price(unitPrice4: number): number {
   return Number(`${unitPrice4 < 0 ? "-" : ""}${Math.floor(abs / 10_000)}.${String(abs % 10_000).padStart(4, "0")}`);
 }
 
+/**
+ * The references the shop's rules set, else the order name as "your reference".
+ * BuyersOrderReference is not among them: it is how a lost create is found.
+ */
+function vismaReferences(doc: AccountingDocument) {
+  const ours = cleanText(doc.fields?.ourReference, 50);
+  return {
+    YourReference: cleanText(doc.fields?.yourReference, 50) || cleanText(doc.orderName, 50),
+    ...(ours ? { OurReference: ours } : {}),
+  };
+}
+
+/** Text rows first: a credit's line, then the rules' remarks (Visma has no remarks field, and prints text rows). */
+function textRows(doc: AccountingDocument, withCredit: boolean): string[] {
+  return [withCredit && doc.creditOf ? `Kreditering av faktura ${doc.creditOf}` : "", cleanText(doc.fields?.remarks, 2000)].filter(Boolean);
+}
+
 /** The draft's body, with the articles' Visma ids. */
 export function vismaDraftBody(doc: AccountingDocument, plan: VismaDocumentPlan, customerId: string, articleIds: ReadonlyMap<string, string>) {
-  const creditText = doc.creditOf ? [{ IsTextRow: true, ReversedConstructionServicesVatFree: false, Text: `Kreditering av faktura ${doc.creditOf}` }] : [];
+  const texts = textRows(doc, true).map((Text) => ({ IsTextRow: true, ReversedConstructionServicesVatFree: false, Text }));
   return {
     CustomerId: customerId,
     EuThirdParty: false,
     RotReducedInvoicingType: 0,
     IsCreditInvoice: doc.kind === "credit",
     InvoiceDate: doc.date,
-    YourReference: cleanText(doc.orderName, 50),
+    ...vismaReferences(doc),
     BuyersOrderReference: vismaReference(doc.reference),
     // Shopify's own rate, so the books show what the buyer was charged; else Visma's rate.
     ...(doc.currencyRate ? { CurrencyRate: Number(doc.currencyRate) } : {}),
     // A zero price (a gift) must stay zero, not become the article's price.
     ReplaceUnitPriceWhenZero: false,
-    Rows: [...creditText, ...plan.rows.map((r) => ({
+    Rows: [...texts, ...plan.rows.map((r) => ({
       IsTextRow: false,
       ReversedConstructionServicesVatFree: false,
       ArticleId: articleIds.get(r.article.number)!,
@@ -184,10 +201,9 @@ export function vismaOrderBody(doc: AccountingDocument, plan: VismaDocumentPlan,
     Status: 2,
     RotReducedInvoicingType: 0,
     ReverseChargeOnConstructionServices: false,
-    YourReference: cleanText(doc.orderName, 50),
+    ...vismaReferences(doc),
     BuyersOrderReference: vismaReference(doc.reference),
-    Rows: plan.rows.map((r, i) => ({
-      LineNumber: i + 1,
+    Rows: [...textRows(doc, false).map((Text) => ({ IsTextRow: true, IsWorkCost: false, EligibleForReverseChargeOnVat: false, Text })), ...plan.rows.map((r) => ({
       IsTextRow: false,
       IsWorkCost: false,
       EligibleForReverseChargeOnVat: false,
@@ -196,6 +212,6 @@ export function vismaOrderBody(doc: AccountingDocument, plan: VismaDocumentPlan,
       Quantity: r.quantity,
       DeliveredQuantity: r.quantity,
       UnitPrice: price(r.unitPrice4),
-    })),
+    }))].map((row, i) => ({ LineNumber: i + 1, ...row })),
   };
 }

@@ -1,9 +1,12 @@
 import { db } from "~/db.server";
 import type { AccountingDocument } from "~/domain/accounting";
+import type { RuleIssue } from "~/domain/rules/issues";
 import type { MappingSettings } from "~/domain/settings";
-import { mapOrderToInvoice } from "~/domain/mapping";
+import { invoiceDocument } from "~/domain/invoice-document";
+import { metafieldsReferenced } from "~/domain/rules/apply";
 import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
+import { orderMetafields } from "~/shopify/order-metafields.server";
 import type { AccountingConnector, CallCounter, RemoteDocument } from "~/connectors/types";
 import { ensureArticle, ensureEntity, type EntityScope } from "../entities.server";
 import { adoptOrCreate, bookkeepLinked, jobConnector, jobSettings, mappingFailure, NeedsReview, refuseIfCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
@@ -17,14 +20,17 @@ import { adoptOrCreate, bookkeepLinked, jobConnector, jobSettings, mappingFailur
 /** The order as a document, with its customer and articles present in the accounting system. */
 export async function prepareDocument(job: JobRow, settings: MappingSettings, connector: AccountingConnector, scope: EntityScope) {
   const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
-  const mapped = mapOrderToInvoice(order, settings);
+  // Metafields are read only when a rule uses them: most shops pay no extra Shopify call.
+  const keys = metafieldsReferenced(settings.rules);
+  const metafields = keys.length ? await orderMetafields(job.shop, order.admin_graphql_api_id, keys) : undefined;
+  const mapped = invoiceDocument({ order, settings, provider: connector.provider, metafields });
   if (!mapped.ok) throw mappingFailure(mapped.issues);
   const doc = mapped.document;
   const customerNumber = await ensureEntity(scope, "customer", doc.customer.key,
     () => connector.findCustomer(doc.customer), () => connector.createCustomer(doc.customer));
   const articles = new Map(doc.rows.map((r) => connector.articleFor(r, doc)).filter((a) => a !== null).map((a) => [a.number, a]));
   for (const spec of articles.values()) await ensureArticle(scope, connector, spec);
-  return { doc, customerNumber };
+  return { doc, customerNumber, warnings: mapped.warnings };
 }
 
 /** Records the step's phase, so a later attempt knows a create may have landed. */
@@ -78,6 +84,7 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
   let number: string;
   let outcome: string;
   let remote: RemoteDocument | undefined;
+  let note = "";
 
   if (existing) {
     number = existing.remoteNumber ?? existing.remoteId;
@@ -88,12 +95,14 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
     if (job.phase === "new") await refuseIfCancelled(job);
     let doc: AccountingDocument;
     let customerId: string | null;
+    let warnings: RuleIssue[] = [];
     if (settings.document === "order") {
       ({ remote, doc, customerId, how: outcome } = await invoiceFromOrder(job, connector));
     } else {
       const prepared = await prepareDocument(job, settings, connector, scope);
       doc = prepared.doc;
       customerId = prepared.customerNumber;
+      warnings = prepared.warnings;
       // An earlier attempt may have sent the create and never recorded the answer.
       ({ remote, how: outcome } = await adoptOrCreate(job, "creating", "invoices", doc.reference,
         () => connector.findDocuments(doc.reference, "invoice"), () => connector.createDocument(doc, customerId!)));
@@ -106,6 +115,8 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
       db().syncJob.update({ where: { id: job.id }, data: { phase: "created" } }),
     ]);
     number = remote!.number;
+    // The merchant reads the outcome in the job's history: a value a rule had cut is told there.
+    if (warnings.length) note = ` (${warnings.map((w) => w.message).join("; ")})`;
     if (remote!.total !== doc.total) {
       throw new NeedsReview(`invoice ${remote!.number} totals ${fromMinor(remote!.total)} but the order totals ${fromMinor(doc.total)}`, remote!.number);
     }
@@ -117,5 +128,5 @@ export async function runInvoiceJob(job: JobRow, counter: CallCounter): Promise<
     const state = remote && outcome === "created" ? remote : await connector.getDocument(existing?.remoteId ?? remote!.id);
     number = (await bookkeepLinked(job, connector, { kind: "invoice", shopifyId: job.subjectId }, state)).number;
   }
-  return { documentNumber: number, outcome: `${outcome} invoice ${number}` };
+  return { documentNumber: number, outcome: `${outcome} invoice ${number}${note}` };
 }

@@ -45,6 +45,9 @@ const currencySchema = z.strictObject({
   Description: z.string().optional(),
 });
 
+const projectSchema = z.strictObject({ ProjectNumber: z.string().min(1).max(20), Description: z.string().max(50).optional() });
+const costCenterSchema = z.strictObject({ Code: z.string().min(1).max(10), Description: z.string().max(50).optional() });
+
 export function handleControl(deps: ControlDeps, method: string, pathname: string, rawBody: string): ControlResult {
   return answerControl(() => route(deps, method, pathname, rawBody));
 }
@@ -92,6 +95,17 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
     if (seg[2] === "oss" && seg.length === 3) {
       if (method === "PUT") tenant.oss = parseControl(ossSchema, parseControlBody(rawBody)).enabled;
       if (method === "PUT" || method === "GET") return { status: 200, body: { tenantId: tenant.tenantId, oss: tenant.oss } };
+    }
+    // The merchant's projects and cost centres, as made in Fortnox's own UI.
+    if (seg[2] === "projects" && seg.length === 3 && method === "POST") {
+      const p = parseControl(projectSchema, parseControlBody(rawBody));
+      tenant.projects.set(p.ProjectNumber, { ProjectNumber: p.ProjectNumber, Description: p.Description ?? p.ProjectNumber });
+      return { status: 201, body: { ProjectNumber: p.ProjectNumber } };
+    }
+    if (seg[2] === "costcenters" && seg.length === 3 && method === "POST") {
+      const c = parseControl(costCenterSchema, parseControlBody(rawBody));
+      tenant.costCenters.set(c.Code, { Code: c.Code, Description: c.Description ?? c.Code });
+      return { status: 201, body: { Code: c.Code } };
     }
     if (seg[2] === "currencies") {
       if (seg.length === 3 && method === "POST") {

@@ -108,6 +108,16 @@ function defaultAccount(tenant: Tenant, vat: number): number {
   return vat === 12 ? 3002 : vat === 6 ? 3003 : 3001;
 }
 
+/** A project or cost centre named on a document (header or row) must exist in the company. */
+export function checkDimensions(tenant: Tenant, input: { Project?: string; CostCenter?: string }, where: string): void {
+  if (input.Project && !tenant.projects.has(input.Project)) {
+    throw badRequest(ErrorCode.PROJECT_NOT_FOUND, `Projektet "${input.Project}" hittades inte (${where}Project)`);
+  }
+  if (input.CostCenter && !tenant.costCenters.has(input.CostCenter)) {
+    throw badRequest(ErrorCode.COST_CENTER_NOT_FOUND, `Kostnadsstället "${input.CostCenter}" hittades inte (${where}CostCenter)`);
+  }
+}
+
 export function requireCustomer(tenant: Tenant, number: string | undefined): Customer {
   if (!number) throw badRequest(ErrorCode.REQUIRED_FIELD, "Fältet CustomerNumber är obligatoriskt");
   const c = tenant.customers.get(number);
@@ -136,6 +146,7 @@ export function buildRows(
       base = existing.find((r) => r.RowId === input.RowId);
       if (!base) throw badRequest(ErrorCode.UNKNOWN_ROW, `Raden med RowId ${input.RowId} finns inte`);
     }
+    checkDimensions(tenant, input, "Rows.");
     const articleNumber = input.ArticleNumber ?? base?.ArticleNumber ?? "";
     const article = articleNumber ? tenant.articles.get(articleNumber) : undefined;
     if (articleNumber && !article) throw badRequest(ErrorCode.ARTICLE_NOT_FOUND, `Kan inte hitta artikeln (${articleNumber})`);
@@ -232,6 +243,7 @@ export function applyHeader(tenant: Tenant, doc: DocHeader, input: HeaderInput, 
     customer = requireCustomer(tenant, input.CustomerNumber);
   }
   checkCurrency(tenant, input.Currency);
+  checkDimensions(tenant, { Project: input.Project as string | undefined, CostCenter: input.CostCenter as string | undefined }, "");
   checkTermsOfPayment(tenant, input.TermsOfPayment);
   checkPriceList(tenant, input.PriceList);
   if (input.CurrencyRate !== undefined && compareDec(input.CurrencyRate, ZERO) <= 0) {

@@ -43,6 +43,8 @@ export const ErrorCode = {
   PAYMENT_CURRENCY: 2000468, // ASSUMED AmountCurrency missing/mismatching for a foreign-currency invoice
   UNKNOWN_ROW: 2000469, // ASSUMED RowId that does not exist on the document
   NOT_FOUND: 2000470, // ASSUMED unknown route / generic not found
+  PROJECT_NOT_FOUND: 2000471, // ASSUMED a document names a project the company does not have
+  COST_CENTER_NOT_FOUND: 2000472, // ASSUMED a document names a cost centre the company does not have
 } as const;
 
 /** Thrown anywhere in request handling; server.ts renders it. */

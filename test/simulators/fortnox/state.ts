@@ -192,6 +192,9 @@ export interface Tenant {
   termsOfPayments: Map<string, TermsOfPayment>;
   priceLists: Map<string, { Code: string; Description: string }>;
   modesOfPayments: Map<string, ModeOfPayment>;
+  /** Projects and cost centres the company keeps; a document naming another is refused. */
+  projects: Map<string, { ProjectNumber: string; Description: string }>;
+  costCenters: Map<string, { Code: string; Description: string }>;
   customers: Map<string, Customer>;
   articles: Map<string, Article>;
   invoices: Map<number, Invoice>;
@@ -255,6 +258,8 @@ export function seedTenant(tenantId: number, companyName: string, organizationNu
       ["BG", { Code: "BG", Description: "Bankgiro", AccountNumber: 1930 }],
       ["PK", { Code: "PK", Description: "Presentkort", AccountNumber: 2421 }],
     ]),
+    projects: new Map(),
+    costCenters: new Map(),
     customers: new Map(),
     articles: new Map(),
     invoices: new Map(),

@@ -233,7 +233,7 @@ function valueProblem(type: string, value: string): string | null {
   }
 }
 
-interface MetafieldsSetInput {
+export interface MetafieldsSetInput {
   ownerId: string;
   namespace?: string | null;
   key: string;
@@ -373,6 +373,15 @@ function metafieldsSet(ctx: AdminContext, inputs: MetafieldsSetInput[]): { metaf
     ctx.shop.mutations.push({ at: new Date().toISOString(), operation: "metafieldsSet", ownerId: o });
   }
   return { metafields: out, userErrors: [] };
+}
+
+/**
+ * The merchant (or another app) setting metafields in Shopify's admin: the same validation as
+ * metafieldsSet, with the merchant's full access. Sends no webhook; returns the user errors.
+ */
+export function merchantSetsMetafields(state: SimState, shop: ShopState, inputs: MetafieldsSetInput[]): UserError[] {
+  const ctx: AdminContext = { state, shop, scopes: new Set(["read_orders", "write_orders"]), changedOrders: new Set() };
+  return metafieldsSet(ctx, inputs).userErrors;
 }
 
 const TAGGABLE = new Set(["Order", "DraftOrder", "Customer", "Product", "Article"]);

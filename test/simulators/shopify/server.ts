@@ -7,7 +7,7 @@ import http from "node:http";
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { join } from "node:path";
 import { listenOnLoopback } from "../listen.js";
-import { buildAdminSchema, type AdminContext } from "./admin-schema";
+import { buildAdminSchema, merchantSetsMetafields, type AdminContext, type MetafieldsSetInput } from "./admin-schema";
 import { execute, prepare, type GqlError } from "./gql-exec";
 import { signHs256, verifyHs256, type JwtPayload } from "./jwt";
 import { SimState, randomToken, type AccessTokenRecord, type JsonObject } from "./state";
@@ -569,6 +569,20 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
         }
         s.transactions.set(b.orderId, list);
         send(res, 200, { orderId: b.orderId, transactions: list.map((t) => ({ id: transactionGid(t.id), kind: t.kind, status: t.status })) });
+        return;
+      }
+      case "POST /__sim/metafields": {
+        // metafields the merchant keeps on an order (a PO number, a project): what mapping rules read
+        const b = await readJson(req);
+        for (const k of Object.keys(b)) {
+          if (!["shop", "metafields"].includes(k)) throw new HttpError(400, { error: `unknown field ${k} (expected shop, metafields)` });
+        }
+        const s = state.shop(requireShop(b.shop));
+        if (!Array.isArray(b.metafields) || b.metafields.some((m) => !m || typeof m !== "object" || typeof (m as JsonObject).ownerId !== "string" || typeof (m as JsonObject).key !== "string" || typeof (m as JsonObject).value !== "string")) {
+          throw new HttpError(400, { error: "metafields must be [{ ownerId, namespace, key, type, value }]" });
+        }
+        const userErrors = merchantSetsMetafields(state, s, b.metafields as unknown as MetafieldsSetInput[]);
+        send(res, userErrors.length ? 400 : 200, { userErrors });
         return;
       }
       case "GET /__sim/orders": {
