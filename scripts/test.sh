@@ -22,14 +22,16 @@ echo "== the fault and security suite on SQLite (CI counts; npm run test:faults 
 npx tsx scripts/faults.ts
 
 echo "== the same faults with Visma as the target: duplicates, kills mid-call, Redis flushed, token race, 429/503/timeouts"
-npx tsx scripts/faults.ts --target visma --only "3 times at once|SIGKILLed|FLUSHALL|racing an expired|20 % of"
+# Duplicate deliveries and a flushed Redis are handled before any connector runs (the Fortnox run
+# covers them); what depends on the target is killing mid-call, the token race and flaky answers.
+npx tsx scripts/faults.ts --target visma --only "SIGKILLed|racing an expired|20 % of"
 
 echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
 # The golden scenarios into Visma exercise the connector, not the database: SQLite's run covers
 # them. So does it the alerts (their e-mail timing, not their queries, is what costs the time).
-TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents-visma.test.ts --exclude test/integration/alerts.test.ts
+TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents.test.ts --exclude test/integration/documents-visma.test.ts --exclude test/integration/alerts.test.ts
 
 echo "== several web and worker processes on PostgreSQL (the fault suite's scenario for it)"
 TEST_POSTGRES_URL="$PG_URL" npx tsx scripts/faults.ts --db postgres --only "two web and two worker"

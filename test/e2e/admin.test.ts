@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FORTNOX_TENANT, fixtureOrder, withIdentity } from "../helpers/orders";
 import { ROOT, waitFor } from "../helpers/services";
 import { BROWSER, postJson, startStack, type Stack } from "../helpers/stack";
@@ -86,6 +86,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+afterEach(async (ctx) => {
+  // A failing step leaves its page behind for whoever reads the failure.
+  if (ctx.task.result?.state === "fail") await page?.screenshot({ path: path.join(SCREENSHOTS, "failed.png"), fullPage: true }).catch(() => {});
+});
+
 describe("the admin", () => {
   it("dashboard: shows the connection and a failed order, and Replay books it after the fix", async () => {
     const order = await failingOrder(7400000000001, 8001, "PLN");
@@ -159,6 +164,27 @@ describe("the admin", () => {
     await visible("Bokför en order när den är").toBe(true);
     expect(await page.getByLabel("Sverige, 25 % moms").inputValue()).toBe("3011");
     await stack.db.client.shop.update({ where: { shop: SHOP }, data: { invoiceTrigger: before!.invoiceTrigger, settings: before!.settings } });
+  });
+
+  it("mapping rules: a rule changes the live preview, a typo is pointed at, and the saved rule books into Fortnox", async () => {
+    await open("/app/mapping");
+    await page.getByLabel("Choose an order").selectOption({ label: "#8011" }).catch(async () => page.getByLabel("Or an order name or id").fill("#8011"));
+    await visible("Total ").toBe(true);
+    await visible("No field set by a rule.").toBe(true);
+    await page.getByRole("button", { name: "Add a rule" }).click();
+    await page.getByLabel("To (template)").fill("Order {{ order.name | uper }}");
+    await visible(/Unknown filter "uper" at column \d+ \(did you mean "upper"\?\)/).toBe(true);
+    await page.getByLabel("To (template)").fill("Order {{ order.name | remove: \"#\" }} via Kontera");
+    await visible("Invoice text: Order 8011 via Kontera").toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "mapping-en.png"), fullPage: true });
+    await page.getByRole("button", { name: "Save" }).first().click();
+    await visible("Rules saved.").toBe(true);
+
+    const order = withIdentity(fixtureOrder("simple-1001.json"), 7400000000021, 8021);
+    await stack.sendWebhook(SHOP, "orders/paid", order);
+    const link = await waitFor("the order to be booked", () => stack.db.client.documentLink.findFirst({ where: { shop: SHOP, kind: "invoice", orderId: order.admin_graphql_api_id } }));
+    const { Invoices } = await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/invoices`)).json();
+    expect(Invoices.find((i: any) => String(i.DocumentNumber) === link.remoteNumber)?.Remarks).toBe("Order 8021 via Kontera");
   });
 
   it("connections: Test connection reads the company through the worker's client", async () => {

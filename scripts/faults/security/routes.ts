@@ -153,6 +153,21 @@ const ROUTES: Record<string, Route> = {
       },
     ],
   },
+  "app.mapping": {
+    exports: ["loader", "action"],
+    calls: [
+      {
+        what: "GET /app/mapping (data request naming shop A)", method: "GET", token: "bearer", url: (a) => data(`/app/mapping?shop=${SHOP_A}&host=${a.host}`, "app.mapping"),
+        asB: { status: 200, check: async (s) => (Array.isArray(json(s)?.rules) && Array.isArray(json(s)?.orders) ? null : `expected B's rules and orders, got ${s.body.slice(0, 120)}`) },
+      },
+      {
+        // A's order id in a preview request: B's preview does not find it.
+        what: "POST /app/mapping {intent: preview, order: <A's order>}", method: "POST", token: "bearer", url: () => data("/app/mapping", "app.mapping"),
+        body: (a) => jsonBody({ intent: "preview", order: a.orderName, rules: [] })(),
+        asB: { status: 200, check: async (s) => (json(s)?.preview?.reason === "order_not_found" ? null : `expected A's order not found for B, got ${s.body.slice(0, 160)}`) },
+      },
+    ],
+  },
   "app.orders": {
     exports: ["loader"],
     calls: [{

@@ -1,0 +1,63 @@
+import type { Provider } from "~/connectors/types";
+import { db } from "~/db.server";
+import type { AccountingDocument } from "~/domain/accounting";
+import { invoiceDocument } from "~/domain/invoice-document";
+import { metafieldsReferenced, validateRules, type RuleIssue } from "~/domain/rules";
+import { mappingSettingsSchema } from "~/domain/settings";
+import { shopifyOrderSchema } from "~/domain/shopify-order";
+import { orderMetafields } from "~/shopify/order-metafields.server";
+import { loadSettings } from "./settings.server";
+import { currentTarget } from "./target.server";
+
+// The live preview: the document an order would be booked as under rules the merchant has not
+// saved yet, computed by the same invoiceDocument step the worker runs, from the order as Shopify
+// sent it to us.
+
+export interface PreviewOrder {
+  orderId: string;
+  name: string;
+}
+
+/** The shop's recent orders that can be previewed (those Kontera has received). */
+export async function previewableOrders(shop: string): Promise<PreviewOrder[]> {
+  const jobs = await db().syncJob.findMany({
+    where: { shop, kind: "invoice" },
+    orderBy: { createdAt: "desc" },
+    take: 25,
+    select: { subjectId: true, subjectName: true },
+  });
+  return jobs.map((j) => ({ orderId: j.subjectId, name: j.subjectName ?? j.subjectId }));
+}
+
+export type Preview =
+  /** `document` is absent when the order itself cannot be mapped (mappingIssues say why). */
+  | { ok: true; provider: Provider; document?: AccountingDocument; issues: RuleIssue[]; mappingIssues: { message: string; messageSv: string }[] }
+  | { ok: false; reason: "order_not_found" | "rules_invalid"; issues: RuleIssue[] };
+
+/** Order ids as the admin shows them: a gid, or the number in it, or the order's name (#1001). */
+async function findOrderJob(shop: string, order: string) {
+  const q = order.trim().slice(0, 100);
+  const gid = /^\d+$/.test(q) ? `gid://shopify/Order/${q}` : q;
+  return (
+    (await db().syncJob.findFirst({ where: { shop, kind: "invoice", subjectId: gid }, orderBy: { createdAt: "desc" } })) ??
+    (await db().syncJob.findFirst({ where: { shop, kind: "invoice", subjectName: q.startsWith("#") ? q : `#${q}` }, orderBy: { createdAt: "desc" } }))
+  );
+}
+
+export async function previewOrder(shop: string, order: string, rules: unknown): Promise<Preview> {
+  const { target } = await currentTarget(shop);
+  const provider = target as Provider;
+  const issues = validateRules(rules, provider);
+  if (issues.some((i) => i.severity === "error")) return { ok: false, reason: "rules_invalid", issues };
+  const job = await findOrderJob(shop, order);
+  if (!job) return { ok: false, reason: "order_not_found", issues };
+  const stored = await loadSettings(shop);
+  const settings = mappingSettingsSchema.parse({ ...stored.settings, rules });
+  const payload = shopifyOrderSchema.parse(JSON.parse(job.payload));
+  const keys = metafieldsReferenced(settings.rules);
+  const metafields = keys.length ? await orderMetafields(shop, payload.admin_graphql_api_id, keys) : undefined;
+  const result = invoiceDocument({ order: payload, settings, provider, metafields });
+  if (result.ok) return { ok: true, provider, document: result.document, issues: [...issues, ...result.warnings], mappingIssues: [] };
+  const mappingIssues = result.issues.map((i) => ({ message: i.message, messageSv: i.messageSv }));
+  return { ok: true, provider, document: result.document, issues: [...issues, ...result.ruleIssues], mappingIssues };
+}
