@@ -29,8 +29,8 @@ npx tsx scripts/faults.ts --target visma --only "SIGKILLed|racing an expired|20 
 echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
-# The golden scenarios into Visma exercise the connector, not the database: SQLite's run covers
-# them. So does it the alerts (their e-mail timing, not their queries, is what costs the time).
+# The golden scenarios (Fortnox and Visma) exercise the mapping and the connectors, not the
+# database, and the alerts' cost is their e-mail timing, not their queries: SQLite's run covers them.
 TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents.test.ts --exclude test/integration/documents-visma.test.ts --exclude test/integration/alerts.test.ts
 
 echo "== several web and worker processes on PostgreSQL (the fault suite's scenario for it)"
