@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Box, Button, Card, Checkbox, DataTable, Divider, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useFetcher, useLoaderData, type FetcherWithComponents } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, DataTable, Divider, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import type { Provider } from "~/connectors/types";
@@ -10,32 +10,48 @@ import { CONDITION_TYPES, COMPARISONS } from "~/domain/rules/schema";
 import { formatMinor } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
+import { deleteMappingTest, listMappingTests, runMappingTests, saveMappingTest, saveRules, type TestRun } from "~/sync/mapping-tests.server";
 import { previewableOrders, previewOrder } from "~/sync/preview.server";
-import { loadSettings, saveSettings } from "~/sync/settings.server";
+import { loadSettings } from "~/sync/settings.server";
 import { currentTarget } from "~/sync/target.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [stored, orders, { target }] = await Promise.all([loadSettings(session.shop), previewableOrders(session.shop), currentTarget(session.shop)]);
-  return json({ rules: stored.settings.rules as RuleInput[], orders, provider: target as Provider });
+  const [stored, orders, { target }, tests] = await Promise.all([loadSettings(session.shop), previewableOrders(session.shop), currentTarget(session.shop), listMappingTests(session.shop)]);
+  return json({ rules: stored.settings.rules as RuleInput[], orders, provider: target as Provider, tests });
 };
 
 const body = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("preview"), order: z.string().min(1).max(100), rules: z.unknown() }),
-  z.object({ intent: z.literal("save"), rules: z.unknown() }),
+  z.object({ intent: z.literal("save"), rules: z.unknown(), confirm: z.boolean().default(false) }),
+  z.object({ intent: z.literal("saveTest"), order: z.string().min(1).max(100), rules: z.unknown(), name: z.string().max(100).optional() }),
+  z.object({ intent: z.literal("deleteTest"), id: z.string().min(1).max(64) }),
 ]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const parsed = body.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return json({ error: "settings.error.invalid" }, { status: 400 });
-  if (parsed.data.intent === "preview") return json({ preview: await previewOrder(session.shop, parsed.data.order, parsed.data.rules) });
-  const saved = await saveSettings(session.shop, { rules: parsed.data.rules });
-  return saved.ok ? json({ saved: true }) : json({ errors: saved.errors }, { status: 400 });
+  const { shop } = session;
+  switch (parsed.data.intent) {
+    case "preview": {
+      const [preview, tests] = await Promise.all([previewOrder(shop, parsed.data.order, parsed.data.rules), runMappingTests(shop, parsed.data.rules)]);
+      return json({ preview, tests: tests.map(({ actual: _, ...t }) => t) });
+    }
+    case "saveTest":
+      return json({ test: await saveMappingTest(shop, parsed.data.order, parsed.data.rules, parsed.data.name) });
+    case "deleteTest":
+      return json({ deleted: await deleteMappingTest(shop, parsed.data.id) });
+    case "save": {
+      const saved = await saveRules(shop, parsed.data.rules, parsed.data.confirm);
+      if (saved.ok) return json({ saved: true });
+      return "testsFailed" in saved ? json({ testsFailed: saved.testsFailed }, { status: 409 }) : json({ errors: saved.errors }, { status: 400 });
+    }
+  }
 };
 
 type PreviewAnswer = Awaited<ReturnType<typeof previewOrder>>;
-type SaveAnswer = { saved?: boolean; errors?: { path: string; key: string; rule?: RuleIssue }[]; error?: string };
+type SaveAnswer = { saved?: boolean; errors?: { path: string; key: string; rule?: RuleIssue }[]; error?: string; testsFailed?: TestRun[] };
 
 const blankCondition = (type: RuleCondition["type"]): RuleCondition =>
   type === "b2b" ? { type, is: true } : type === "compare" ? { type, value: "", op: "equals", to: "" }
@@ -139,17 +155,42 @@ function PreviewPanel({ answer, provider }: { answer?: PreviewAnswer; provider: 
   );
 }
 
+function TestList({ runs, onDelete }: { runs: (TestRun & { unknown?: boolean })[]; onDelete?: (id: string) => void }) {
+  const t = useT();
+  return (
+    <BlockStack gap="200">
+      {runs.map((r) => (
+        <BlockStack gap="100" key={r.id}>
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="span" fontWeight="semibold">{r.name}</Text>
+            {!r.unknown && <Badge tone={r.passed ? "success" : "critical"}>{t(r.passed ? "rules.tests.passes" : "rules.tests.differs")}</Badge>}
+            {onDelete && <Button size="slim" onClick={() => onDelete(r.id)}>{t("rules.page.removeItem")}</Button>}
+          </InlineStack>
+          {r.differences.slice(0, 8).map((d, i) => <Text as="p" key={i} tone="subdued"><code>{d}</code></Text>)}
+        </BlockStack>
+      ))}
+    </BlockStack>
+  );
+}
+
 export default function Mapping() {
   const t = useT();
   const loaded = useLoaderData<typeof loader>();
   const [rules, setRules] = useState<RuleInput[]>(loaded.rules);
   const [order, setOrder] = useState(loaded.orders[0]?.orderId ?? "");
-  const preview = useFetcher<{ preview?: PreviewAnswer }>();
+  const preview = useFetcher<{ preview?: PreviewAnswer; tests?: TestRun[] }>();
   const save = useFetcher<SaveAnswer>();
+  const tests = useFetcher<{ test?: { ok: boolean; reason?: string }; deleted?: boolean }>();
+  const submitJson = (f: Pick<FetcherWithComponents<unknown>, "submit">, data: Record<string, unknown>) => f.submit(data as never, { method: "post", encType: "application/json" });
+  // A saved or deleted test changes the list: run the tests again with the rules as they are.
+  useEffect(() => {
+    if (tests.state === "idle" && tests.data && order) submitJson(preview, { intent: "preview", order, rules });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tests.state, tests.data]);
   // The preview follows every edit, a moment after typing stops.
   useEffect(() => {
     if (!order) return;
-    const timer = setTimeout(() => preview.submit({ intent: "preview", order, rules } as never, { method: "post", encType: "application/json" }), 400);
+    const timer = setTimeout(() => submitJson(preview, { intent: "preview", order, rules }), 400);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [order, rules]);
@@ -158,7 +199,7 @@ export default function Mapping() {
   const issues = save.state === "idle" && save.data?.errors ? saveIssues : previewIssues;
   const update = (i: number) => (r: RuleInput) => setRules((all) => all.map((x, j) => (j === i ? r : x)));
   return (
-    <Page title={t("rules.title")} primaryAction={{ content: t("action.save"), loading: save.state !== "idle", onAction: () => save.submit({ intent: "save", rules } as never, { method: "post", encType: "application/json" }) }}>
+    <Page title={t("rules.title")} primaryAction={{ content: t("action.save"), loading: save.state !== "idle", onAction: () => submitJson(save, { intent: "save", rules, confirm: false }) }}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="200">
@@ -166,6 +207,12 @@ export default function Mapping() {
             <Text as="p" tone="subdued">{t("rules.templateHelp")}</Text>
             {save.data?.saved && <Banner tone="success">{t("rules.page.saved")}</Banner>}
             {save.data?.errors && <Banner tone="critical">{t("rules.page.notSaved")}</Banner>}
+            {save.data?.testsFailed && (
+              <Banner tone="warning" title={t("rules.tests.changed", { count: save.data.testsFailed.length })}
+                action={{ content: t("rules.tests.saveAnyway"), onAction: () => submitJson(save, { intent: "save", rules, confirm: true }) }}>
+                <TestList runs={save.data.testsFailed} />
+              </Banner>
+            )}
           </BlockStack>
         </Layout.Section>
         <Layout.Section>
@@ -187,8 +234,23 @@ export default function Mapping() {
               <TextField label={t("rules.preview.orderId")} value={order} onChange={setOrder} autoComplete="off" />
               <Divider />
               <PreviewPanel answer={preview.data?.preview} provider={loaded.provider} />
+              {preview.data?.preview?.ok && preview.data.preview.document && (
+                <InlineStack><Button loading={tests.state !== "idle"} onClick={() => submitJson(tests, { intent: "saveTest", order, rules })}>{t("rules.tests.save")}</Button></InlineStack>
+              )}
+              {tests.data?.test && !tests.data.test.ok && <Text as="p" tone="critical">{t("rules.tests.notSaved")}</Text>}
             </BlockStack>
           </Card>
+          <Box paddingBlockStart="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">{t("rules.tests.title")}</Text>
+                <Text as="p" tone="subdued">{t("rules.tests.help")}</Text>
+                {loaded.tests.length === 0 ? <Text as="p" tone="subdued">{t("rules.tests.none")}</Text> : (
+                  <TestList runs={preview.data?.tests ?? loaded.tests.map((x) => ({ ...x, passed: true, differences: [], unknown: true }))} onDelete={(id) => submitJson(tests, { intent: "deleteTest", id })} />
+                )}
+              </BlockStack>
+            </Card>
+          </Box>
         </Layout.Section>
       </Layout>
     </Page>

@@ -3,8 +3,8 @@ import { db } from "~/db.server";
 import type { AccountingDocument } from "~/domain/accounting";
 import { invoiceDocument } from "~/domain/invoice-document";
 import { metafieldsReferenced, validateRules, type RuleIssue } from "~/domain/rules";
-import { mappingSettingsSchema } from "~/domain/settings";
-import { shopifyOrderSchema } from "~/domain/shopify-order";
+import { mappingSettingsSchema, type MappingSettings } from "~/domain/settings";
+import { shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
 import { orderMetafields } from "~/shopify/order-metafields.server";
 import { loadSettings } from "./settings.server";
 import { currentTarget } from "./target.server";
@@ -35,7 +35,7 @@ export type Preview =
   | { ok: false; reason: "order_not_found" | "rules_invalid"; issues: RuleIssue[] };
 
 /** Order ids as the admin shows them: a gid, or the number in it, or the order's name (#1001). */
-async function findOrderJob(shop: string, order: string) {
+export async function findOrderJob(shop: string, order: string) {
   const q = order.trim().slice(0, 100);
   const gid = /^\d+$/.test(q) ? `gid://shopify/Order/${q}` : q;
   return (
@@ -44,18 +44,28 @@ async function findOrderJob(shop: string, order: string) {
   );
 }
 
-export async function previewOrder(shop: string, order: string, rules: unknown): Promise<Preview> {
-  const { target } = await currentTarget(shop);
+/** The shop's settings with other rules in them, and the system they would book into. */
+export async function withRules(shop: string, rules: unknown): Promise<{ provider: Provider; settings: MappingSettings; issues: RuleIssue[] }> {
+  const [{ target }, stored] = await Promise.all([currentTarget(shop), loadSettings(shop)]);
   const provider = target as Provider;
   const issues = validateRules(rules, provider);
+  const settings = issues.some((i) => i.severity === "error") ? stored.settings : mappingSettingsSchema.parse({ ...stored.settings, rules });
+  return { provider, settings, issues };
+}
+
+/** The metafields the rules read, from Shopify, as the worker reads them. */
+export async function metafieldsFor(shop: string, order: ShopifyOrder, settings: MappingSettings): Promise<Record<string, string> | undefined> {
+  const keys = metafieldsReferenced(settings.rules);
+  return keys.length ? orderMetafields(shop, order.admin_graphql_api_id, keys) : undefined;
+}
+
+export async function previewOrder(shop: string, order: string, rules: unknown): Promise<Preview> {
+  const { provider, settings, issues } = await withRules(shop, rules);
   if (issues.some((i) => i.severity === "error")) return { ok: false, reason: "rules_invalid", issues };
   const job = await findOrderJob(shop, order);
   if (!job) return { ok: false, reason: "order_not_found", issues };
-  const stored = await loadSettings(shop);
-  const settings = mappingSettingsSchema.parse({ ...stored.settings, rules });
   const payload = shopifyOrderSchema.parse(JSON.parse(job.payload));
-  const keys = metafieldsReferenced(settings.rules);
-  const metafields = keys.length ? await orderMetafields(shop, payload.admin_graphql_api_id, keys) : undefined;
+  const metafields = await metafieldsFor(shop, payload, settings);
   const result = invoiceDocument({ order: payload, settings, provider, metafields });
   if (result.ok) return { ok: true, provider, document: result.document, issues: [...issues, ...result.warnings], mappingIssues: [] };
   const mappingIssues = result.issues.map((i) => ({ message: i.message, messageSv: i.messageSv }));

@@ -180,11 +180,27 @@ describe("the admin", () => {
     await page.getByRole("button", { name: "Save" }).first().click();
     await visible("Rules saved.").toBe(true);
 
+    // The previewed order becomes a mapping test; a rule change that alters its document is held
+    // until confirmed, and the test then expects the new document.
+    await page.getByRole("button", { name: "Save as a mapping test" }).click();
+    await visible("Same document").toBe(true);
+    await page.getByLabel("To (template)").fill("Order {{ order.name | remove: \"#\" }} via Kontera AB");
+    await visible("Document changes").toBe(true);
+    await visible('fields.remarks: "Order 8011 via Kontera" → "Order 8011 via Kontera AB"').toBe(true);
+    await page.getByRole("button", { name: "Save" }).first().click();
+    await visible("These rules change the document of 1 mapping tests.").toBe(true);
+    const held = JSON.parse((await stack.db.client.shop.findUnique({ where: { shop: SHOP } }))!.settings!);
+    expect(held.rules[0].set[0].template).not.toContain("Kontera AB");
+    await page.getByRole("button", { name: /Save anyway/ }).click();
+    await visible("Rules saved.").toBe(true);
+    const test = await stack.db.client.mappingTest.findFirst({ where: { shop: SHOP } });
+    expect(JSON.parse(test!.expected).fields.remarks).toBe("Order 8011 via Kontera AB");
+
     const order = withIdentity(fixtureOrder("simple-1001.json"), 7400000000021, 8021);
     await stack.sendWebhook(SHOP, "orders/paid", order);
     const link = await waitFor("the order to be booked", () => stack.db.client.documentLink.findFirst({ where: { shop: SHOP, kind: "invoice", orderId: order.admin_graphql_api_id } }));
     const { Invoices } = await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/invoices`)).json();
-    expect(Invoices.find((i: any) => String(i.DocumentNumber) === link.remoteNumber)?.Remarks).toBe("Order 8021 via Kontera");
+    expect(Invoices.find((i: any) => String(i.DocumentNumber) === link.remoteNumber)?.Remarks).toBe("Order 8021 via Kontera AB");
   });
 
   it("connections: Test connection reads the company through the worker's client", async () => {

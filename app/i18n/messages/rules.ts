@@ -121,4 +121,13 @@ export const rules = defineMessages({
   "rules.preview.col.account": { en: "Account", sv: "Konto" },
   "rules.preview.total": { en: "Total {total}, of which VAT {vat}", sv: "Totalt {total}, varav moms {vat}" },
   "rules.preview.issues": { en: "Problems", sv: "Problem" },
+  "rules.tests.title": { en: "Mapping tests", sv: "Mappningstester" },
+  "rules.tests.help": { en: "Orders saved with the document they should become. Every test runs again when the rules change; a changed document stops the save until you confirm it.", sv: "Ordrar sparade med dokumentet de ska bli. Alla tester körs igen när reglerna ändras; ett ändrat dokument stoppar sparandet tills du bekräftar det." },
+  "rules.tests.none": { en: "No mapping tests yet. Preview an order and save it as a test.", sv: "Inga mappningstester ännu. Förhandsgranska en order och spara den som test." },
+  "rules.tests.save": { en: "Save as a mapping test", sv: "Spara som mappningstest" },
+  "rules.tests.notSaved": { en: "This order cannot be saved as a test: it does not book as it is.", sv: "Den här ordern kan inte sparas som test: den går inte att bokföra som den är." },
+  "rules.tests.passes": { en: "Same document", sv: "Samma dokument" },
+  "rules.tests.differs": { en: "Document changes", sv: "Dokumentet ändras" },
+  "rules.tests.changed": { en: "These rules change the document of {count} mapping tests. Check the changes, then save anyway or correct the rules.", sv: "Reglerna ändrar dokumentet för {count} mappningstester. Kontrollera ändringarna och spara ändå eller rätta reglerna." },
+  "rules.tests.saveAnyway": { en: "Save anyway (the tests expect the new documents)", sv: "Spara ändå (testerna förväntar sig de nya dokumenten)" },
 });

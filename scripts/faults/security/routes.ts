@@ -166,6 +166,17 @@ const ROUTES: Record<string, Route> = {
         body: (a) => jsonBody({ intent: "preview", order: a.orderName, rules: [] })(),
         asB: { status: 200, check: async (s) => (json(s)?.preview?.reason === "order_not_found" ? null : `expected A's order not found for B, got ${s.body.slice(0, 160)}`) },
       },
+      {
+        // Saving A's order as B's mapping test: not found, and nothing of A's order is stored for B.
+        what: "POST /app/mapping {intent: saveTest, order: <A's order>}", method: "POST", token: "bearer", url: () => data("/app/mapping", "app.mapping"),
+        body: (a) => jsonBody({ intent: "saveTest", order: a.orderName, rules: [] })(),
+        asB: { status: 200, check: async (s) => (json(s)?.test?.reason === "order_not_found" ? null : `expected A's order not found for B, got ${s.body.slice(0, 160)}`) },
+      },
+      {
+        what: "POST /app/mapping {intent: deleteTest, id: <A's failed job id>}", method: "POST", token: "bearer", url: () => data("/app/mapping", "app.mapping"),
+        body: (a) => jsonBody({ intent: "deleteTest", id: a.failedJobId })(),
+        asB: { status: 200, check: async (s) => (json(s)?.deleted === false ? null : `expected nothing deleted, got ${s.body.slice(0, 160)}`) },
+      },
     ],
   },
   "app.orders": {
