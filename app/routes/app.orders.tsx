@@ -53,7 +53,9 @@ function Order({ order }: { order: OrderHistory }) {
                 rows={job.attempts.map((a) => [
                   a.number,
                   formatDateTime(locale, a.startedAt),
-                  `${t(a.outcome === "retry scheduled" ? "attempt.retry" : `attempt.${a.status}`)}${a.outcome && a.status === "succeeded" ? ` (${a.outcome})` : ""}`,
+                  // The attempt's outcome text is the worker's log line (English); the merchant reads
+                  // the status, and the documents above say what was booked.
+                  t(a.outcome === "retry scheduled" ? "attempt.retry" : `attempt.${a.status}`),
                   a.apiCalls,
                   messageIn(locale, job.lastErrorCode, a.error),
                 ])}
