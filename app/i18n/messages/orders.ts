@@ -25,5 +25,7 @@ export const orders = defineMessages({
   "attempt.needs_review": { en: "Needs review", sv: "Behöver granskas" },
   "attempt.paused": { en: "Paused", sv: "Pausad" },
   "attempt.abandoned": { en: "Interrupted (retried)", sv: "Avbrutet (försöks igen)" },
+  "attempt.waiting": { en: "Waiting for the invoice", sv: "Väntar på fakturan" },
+  "attempt.cancelled": { en: "Not booked (order cancelled)", sv: "Inte bokförd (ordern avbröts)" },
   "attempt.retry": { en: "Will retry", sv: "Försöker igen" },
 });
