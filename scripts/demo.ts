@@ -13,7 +13,7 @@ import { bin, startStack, waitSettled, type Stack } from "../test/helpers/stack"
 
 const SHOP = "kontera-demo.myshopify.com";
 const { values: args } = parseArgs({
-  options: { target: { type: "string", default: "fortnox" }, orders: { type: "string" }, json: { type: "boolean", default: false }, serve: { type: "boolean", default: false } },
+  options: { target: { type: "string", default: "fortnox" }, orders: { type: "string" }, json: { type: "boolean", default: false }, serve: { type: "boolean", default: false }, "no-build": { type: "boolean", default: false } },
 });
 if (args.target !== "fortnox" && args.target !== "visma") {
   console.error(`demo: --target must be fortnox or visma, not ${args.target}`);
@@ -51,6 +51,8 @@ function preflight() {
   if (external && !(process.env.FORTNOX_API_URL && process.env.FORTNOX_AUTH_URL && process.env.FORTNOX_CLIENT_ID && process.env.FORTNOX_CLIENT_SECRET)) {
     fail("to use your own Fortnox set FORTNOX_API_URL, FORTNOX_AUTH_URL, FORTNOX_CLIENT_ID and FORTNOX_CLIENT_SECRET together");
   }
+  // --no-build: the caller has just built (the test suite builds once for all its runs).
+  if (args["no-build"]) return;
   say("building the app…");
   const build = spawnSync(bin("remix"), ["vite:build"], { cwd: ROOT, encoding: "utf8" });
   if (build.status !== 0) fail(`the build failed:\n${build.stdout}\n${build.stderr}`);

@@ -1,4 +1,4 @@
-// npm run test:faults [-- --full] [-- --db sqlite|postgres|both] [-- --target fortnox|visma|both] [-- --audit] [-- --only text]
+// npm run test:faults [-- --full] [-- --db sqlite|postgres|both] [-- --target fortnox|visma|both] [-- --audit] [-- --only text] [-- --skip text]
 //
 // The fault suite: the real app, worker, Redis, database and the strict simulators over HTTP,
 // with faults injected; each scenario counts what survived, each security check what got
@@ -25,7 +25,7 @@ const scenarios: Scenario[] = [tripleDeliveries, createPaidRace, staleDeliveries
   // Last: it adds a web process and a worker for its run.
   twoOfEach];
 
-const { values } = parseArgs({ options: { full: { type: "boolean", default: false }, audit: { type: "boolean", default: false }, db: { type: "string", default: "sqlite" }, target: { type: "string", default: "fortnox" }, only: { type: "string" } } });
+const { values } = parseArgs({ options: { full: { type: "boolean", default: false }, audit: { type: "boolean", default: false }, db: { type: "string", default: "sqlite" }, target: { type: "string", default: "fortnox" }, only: { type: "string" }, skip: { type: "string" } } });
 const size = values.full ? "full" : "ci";
 const dbs: DbKind[] = values.db === "both" ? ["sqlite", "postgres"] : [values.db as DbKind];
 if (!dbs.every((d) => d === "sqlite" || d === "postgres")) {
@@ -42,8 +42,9 @@ if (dbs.includes("postgres") && !process.env.TEST_POSTGRES_URL) {
   process.exit(2);
 }
 
-/** --only "a|b" runs the scenarios and checks whose name contains a or b. */
-const selected = (name: string) => !values.only || values.only.split("|").some((part) => name.includes(part));
+/** --only "a|b" runs the scenarios and checks whose name contains a or b; --skip "c" leaves out those containing c. */
+const matches = (list: string | undefined, name: string) => !!list && list.split("|").some((part) => name.includes(part));
+const selected = (name: string) => (!values.only || matches(values.only, name)) && !matches(values.skip, name);
 
 interface Row { db: string; target: string; name: string; runs: number; expected: number; booked: number; duplicates: number; lost: number; stuck: number; seconds: number; ok: boolean; note?: string }
 const rows: Row[] = [];

@@ -42,7 +42,7 @@ describe("npm run demo", () => {
     const client = { clientId: "demo-ext", clientSecret: randomBytes(12).toString("hex") };
     const fortnox = await startFortnoxSimulator({ clients: [client] });
     try {
-      const { code, stdout, stderr } = await runDemo(["--json", "--orders", "test/fixtures/shopify/orders"], {
+      const { code, stdout, stderr } = await runDemo(["--json", "--no-build", "--orders", "test/fixtures/shopify/orders"], {
         FORTNOX_API_URL: fortnox.apiUrl, FORTNOX_AUTH_URL: fortnox.authUrl,
         FORTNOX_CLIENT_ID: client.clientId, FORTNOX_CLIENT_SECRET: client.clientSecret,
       });
@@ -57,7 +57,7 @@ describe("npm run demo", () => {
   }, 600_000);
 
   it("books the same orders into the Visma simulator with --target visma, and refuses a target it does not know", async () => {
-    const { code, stdout, stderr } = await runDemo(["--json", "--target", "visma", "--orders", "test/fixtures/shopify/orders"]);
+    const { code, stdout, stderr } = await runDemo(["--json", "--no-build", "--target", "visma", "--orders", "test/fixtures/shopify/orders"]);
     expect(code, stderr).toBe(0);
     expect(summaryOf(stdout)).toMatchObject({ target: "visma", orders: 3, documents: 3, duplicates: 0, failed: 0, needsAction: 0, paymentsRegistered: 3 });
     const refused = await runDemo(["--target", "sage"]);
