@@ -41,6 +41,8 @@ const schema = z
     // How long a call to Fortnox or Visma may take before we treat it as lost (and search before
     // creating again). The fault suite shortens it so its injected hangs cost seconds, not minutes.
     ACCOUNTING_TIMEOUT_MS: int(30_000),
+    // A backfill of more orders than this reads them with a bulk operation instead of pages.
+    BACKFILL_BULK_THRESHOLD: int(250),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_ORIGIN) {

@@ -1,4 +1,5 @@
 import type { Message } from "./catalog";
+import { backfill } from "./messages/backfill";
 import { common } from "./messages/common";
 import { home } from "./messages/home";
 
@@ -8,7 +9,7 @@ import { home } from "./messages/home";
 export type Locale = "en" | "sv";
 export const LOCALES: Locale[] = ["en", "sv"];
 
-export const catalog: Record<string, Message> = { ...common, ...home };
+export const catalog: Record<string, Message> = { ...common, ...home, ...backfill };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;

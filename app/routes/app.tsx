@@ -31,6 +31,7 @@ function Nav() {
       <Link to="/app/failures">{t("nav.failures")}</Link>
       <Link to="/app/orders">{t("nav.orders")}</Link>
       <Link to="/app/settings">{t("nav.settings")}</Link>
+      <Link to="/app/backfill">{t("nav.backfill")}</Link>
     </NavMenu>
   );
 }

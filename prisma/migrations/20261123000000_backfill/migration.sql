@@ -17,6 +17,7 @@ CREATE TABLE "Backfill" (
     "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "runningSince" DATETIME,
     "seenAtRunningSince" INTEGER NOT NULL DEFAULT 0,
+    "leaseUntil" DATETIME,
     "finishedAt" DATETIME,
     "updatedAt" DATETIME NOT NULL
 );

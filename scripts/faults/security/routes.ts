@@ -28,6 +28,8 @@ const VARIANTS: Variant[] = ["no token", "expired token", "token signed with ano
 interface ShopA {
   failedJobId: string;
   bookedJobId: string;
+  /** A paused backfill of A's (paused: the worker leaves it alone, so A's rows stay still). */
+  backfillId: string;
   host: string;
   /** Values that are A's alone: finding one in an answer to anyone else is a leak. */
   needles: string[];
@@ -121,6 +123,29 @@ const ROUTES: Record<string, Route> = {
         body: form({ intent: "disconnect", provider: "fortnox", shop: SHOP_A }),
         // B disconnects itself (its own right); A's connection is covered by "nothing of A changed".
         asB: { status: 200 },
+      },
+    ],
+  },
+  "app.backfill": {
+    exports: ["loader", "action"],
+    calls: [
+      {
+        what: "GET /app/backfill (data request naming shop A)", method: "GET", token: "bearer", url: (a) => data(`/app/backfill?shop=${SHOP_A}&host=${a.host}`, "app.backfill"),
+        // B has started none: it sees no backfill at all, not A's.
+        asB: { status: 200, check: async (s) => (json(s) && json(s).backfill === null ? null : `expected B's (empty) backfill page, got ${s.body.slice(0, 120)}`) },
+      },
+      ...(["pause", "resume", "cancel"] as const).map((intent) => ({
+        what: `POST /app/backfill intent=${intent}&id=<A's backfill>`, method: "POST" as const, token: "bearer" as const, url: () => data("/app/backfill", "app.backfill"),
+        body: (a: ShopA) => form({ intent, id: a.backfillId })(),
+        // 404 whatever A's backfill's state: B learns nothing of it.
+        asB: { status: 404 },
+      })),
+      {
+        // The shop comes from the session token: B's start is judged for B (its scopes: no
+        // read_all_orders, so a range two years back is refused) and starts nothing.
+        what: "POST /app/backfill intent=start&from=<2 years ago>&shop=A", method: "POST", token: "bearer", url: () => data("/app/backfill", "app.backfill"),
+        body: () => form({ intent: "start", from: new Date(Date.now() - 730 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10), shop: SHOP_A })(),
+        asB: { status: 400, check: async (s) => (json(s)?.error?.key === "backfill.error.scope" ? null : `expected the scope refusal, got ${s.body.slice(0, 120)}`) },
       },
     ],
   },
@@ -275,7 +300,11 @@ async function setUp(stack: Stack, seed: number, failures: string[]): Promise<Sh
   const links = await db.documentLink.findMany({ where: { shop: SHOP_A } });
   if (!links.length) failures.push("control: shop A has no booked Fortnox document");
   const connection = await db.connection.findFirst({ where: { shop: SHOP_A } });
+  const backfill = await db.backfill.create({
+    data: { shop: SHOP_A, rangeFrom: new Date(Date.now() - 30 * 86_400_000), rangeTo: new Date(), status: "paused", mode: "pages", total: 41, seen: 17, queued: 13, skipped: 4 },
+  });
   return {
+    backfillId: backfill.id,
     failedJobId: failed?.id ?? "none",
     bookedJobId: booked?.id ?? "none",
     host: Buffer.from(`admin.shopify.com/store/${handle(SHOP_A)}`).toString("base64").replace(/=+$/, ""),
@@ -285,6 +314,7 @@ async function setUp(stack: Stack, seed: number, failures: string[]): Promise<Sh
       ...jobs.map((j) => j.id),
       ...orders.flatMap((o) => [String(o.id), o.name]),
       ...(connection ? [connection.id] : []),
+      backfill.id,
       ...links.map((l) => l.id),
       // Fortnox numbers documents 1, 2, 3…: a number that short is in every page, so only the
       // longer ones can be searched for.
