@@ -42,7 +42,11 @@ async function alreadyKnown(shop: string, orderGid: string): Promise<boolean> {
   return !!(await db().documentLink.findFirst({ where: { shop, shopifyId: orderGid, kind: "invoice" }, select: { id: true } }));
 }
 
-async function bookOrders(row: Backfill, orders: ShopifyOrder[], trigger: Trigger): Promise<Counts> {
+const stillRunning = async (id: string) => (await db().backfill.findUnique({ where: { id }, select: { status: true } }))?.status === "running";
+
+async function bookOrders(row: Backfill, orders: ShopifyOrder[], trigger: Trigger): Promise<Counts | null> {
+  // Paused or cancelled while the page was read: book none of it (the cursor stays before it).
+  if (!(await stillRunning(row.id))) return null;
   const counts: Counts = { queued: 0, skipped: 0, failed: 0 };
   for (const order of orders) {
     const eventId = backfillEventId(row.id, order);
@@ -101,6 +105,7 @@ async function runPages(row: Backfill, search: string, timeZone: string, trigger
   while (current) {
     const page = await ordersPage(row.shop, search, current.cursor, timeZone);
     const counts = await bookOrders(current, page.orders, trigger);
+    if (!counts) return { again: false };
     const done = !page.hasNextPage;
     const seen = current.seen + page.orders.length;
     current = await saveStep(current, {
@@ -151,6 +156,10 @@ async function runBulk(row: Backfill, search: string, timeZone: string, trigger:
   let current: Backfill | null = row;
   const flush = async (done: boolean) => {
     const counts = await bookOrders(current!, batch, trigger);
+    if (!counts) {
+      current = null;
+      return;
+    }
     current = await saveStep(current!, { cursor: String(index), seen: batch.length, counts, done, ...(done ? { total: index } : {}) });
     batch = [];
   };
