@@ -28,7 +28,8 @@ echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
 # The golden scenarios into Visma exercise the connector, not the database: SQLite's run covers them.
-TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents-visma.test.ts
+# So does the backfill's (its worker and reads; its PostgreSQL migration is applied by every run here).
+TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents-visma.test.ts --exclude test/integration/backfill.test.ts
 
 echo "== several web and worker processes on PostgreSQL (the fault suite's scenario for it)"
 TEST_POSTGRES_URL="$PG_URL" npx tsx scripts/faults.ts --db postgres --only "two web and two worker"

@@ -68,7 +68,6 @@ export default function BackfillPage() {
       <Button submit tone={intent === "cancel" ? "critical" : undefined} loading={fetcher.state !== "idle"}>{label}</Button>
     </fetcher.Form>
   );
-  const day = (iso: string) => iso.slice(0, 10);
 
   return (
     <Page title={t("backfill.title")}>
@@ -97,7 +96,7 @@ export default function BackfillPage() {
                   <Text as="h2" variant="headingMd">{t("backfill.latest")}</Text>
                   <Badge tone={TONE[backfill.status]}>{t(`backfill.status.${backfill.status}`)}</Badge>
                 </InlineStack>
-                <Text as="p">{t("backfill.range", { from: day(backfill.from), to: day(backfill.to) })} · {t(`backfill.mode.${backfill.mode}`)}</Text>
+                <Text as="p">{t("backfill.range", { from: backfill.from, to: backfill.to })} · {t(`backfill.mode.${backfill.mode}`)}</Text>
                 <ProgressBar progress={backfill.percent} tone={backfill.status === "failed" ? "critical" : "primary"} />
                 <Text as="p">
                   {backfill.total === null ? t("backfill.counting") : t("backfill.progress", { seen: backfill.seen, total: backfill.total })}

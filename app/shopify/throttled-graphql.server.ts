@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { log } from "~/lib/log.server";
 import { adminGraphql } from "./admin-graphql.server";
+import { waitFor, type Bucket } from "./cost-bucket";
 
 // Admin GraphQL reads that stay inside Shopify's cost bucket. Every answer reports the bucket
 // (extensions.cost.throttleStatus); before the next query we wait until it holds what that query
@@ -12,13 +13,6 @@ const costExtension = z.object({
   cost: z.object({ requestedQueryCost: z.number().nullish(), actualQueryCost: z.number().nullish(), throttleStatus }).optional(),
 }).passthrough();
 
-interface Bucket {
-  available: number;
-  max: number;
-  restoreRate: number;
-  at: number;
-}
-
 const buckets = new Map<string, Bucket>();
 const lastCost = new Map<string, number>();
 const MAX_THROTTLED_RETRIES = 8;
@@ -26,13 +20,6 @@ const MAX_THROTTLED_RETRIES = 8;
 export class ShopifyReadError extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** How long until the shop's bucket holds `cost` points, by what it last told us. */
-export function waitFor(bucket: Bucket | undefined, cost: number, now = Date.now()): number {
-  if (!bucket) return 0;
-  const available = Math.min(bucket.max, bucket.available + ((now - bucket.at) / 1000) * bucket.restoreRate);
-  return available >= cost ? 0 : Math.ceil(((cost - available) / bucket.restoreRate) * 1000);
-}
 
 function remember(shop: string, extensions: unknown): z.infer<typeof costExtension>["cost"] {
   const parsed = costExtension.safeParse(extensions);

@@ -23,7 +23,8 @@ export async function startBackfill(shop: string, input: { from: string; to: str
   if (input.from > input.to) throw new BackfillError("backfill.error.order", {}, 400);
   const today = now.toISOString().slice(0, 10);
   if (input.from > today) throw new BackfillError("backfill.error.future", {}, 400);
-  const range = rangeIn(input.from, input.to > today ? today : input.to, await shopTimezone(shop));
+  const toDay = input.to > today ? today : input.to;
+  const range = rangeIn(input.from, toDay, await shopTimezone(shop));
   const scopes = (input.grantedScopes ?? "").split(",").map((s) => s.trim());
   if (range.from.getTime() < now.getTime() - ORDER_WINDOW_DAYS * 86_400_000 && !scopes.includes("read_all_orders")) {
     // Shopify would silently leave the older orders out: say so instead of booking half a range.
@@ -34,7 +35,7 @@ export async function startBackfill(shop: string, input: { from: string; to: str
   });
   if (overlapping) throw new BackfillError("backfill.error.overlap");
   const row = await db().backfill.create({
-    data: { shop, rangeFrom: range.from, rangeTo: range.to, status: "running", runningSince: now, seenAtRunningSince: 0 },
+    data: { shop, fromDay: input.from, toDay, rangeFrom: range.from, rangeTo: range.to, status: "running", runningSince: now, seenAtRunningSince: 0 },
   });
   await enqueueBackfill(row.id);
   return row;
@@ -93,7 +94,7 @@ export async function backfillProgress(shop: string, now = Date.now()): Promise<
   if (!row) return null;
   return {
     id: row.id, status: row.status, mode: row.mode,
-    from: row.rangeFrom.toISOString(), to: row.rangeTo.toISOString(),
+    from: row.fromDay, to: row.toDay,
     total: row.total, seen: row.seen, queued: row.queued, skipped: row.skipped, failed: row.failed,
     ...progressOf(row, now),
     lastError: row.lastError, startedAt: row.startedAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null,

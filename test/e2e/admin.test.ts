@@ -1,56 +1,25 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FORTNOX_TENANT, fixtureOrder, withIdentity } from "../helpers/orders";
 import { waitFor } from "../helpers/services";
-import { BROWSER, postJson, startStack, type Stack } from "../helpers/stack";
+import { launchAdminBrowser, openAdminPage, type AdminBrowser } from "../helpers/admin-browser";
+import { postJson, startStack, type Stack } from "../helpers/stack";
 
-// The admin page in real Chromium, opened the way Shopify admin opens it (the Shopify simulator's
-// /store/<handle>/apps/kontera redirects with a fresh session token). App Bridge normally comes
-// from Shopify's CDN, which is unreachable here: a stand-in adds the session token to the app's
-// own fetches, which is the part of App Bridge the page depends on.
+// The admin page in real Chromium, opened the way Shopify admin opens it (test/helpers/admin-browser.ts).
 
 const SHOP = "admin-test.myshopify.com";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 let stack: Stack;
-let context: BrowserContext;
-let profile: string;
-
-function appBridgeStandIn(idToken: string) {
-  return `(() => {
-    const token = ${JSON.stringify(idToken)};
-    window.shopify = { idToken: async () => token, config: {}, toast: { show() {} }, loading() {} };
-    const original = window.fetch.bind(window);
-    window.fetch = (input, init = {}) => {
-      const url = new URL(typeof input === "string" ? input : input.url, location.href);
-      if (url.origin !== location.origin) return original(input, init);
-      const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
-      headers.set("Authorization", "Bearer " + token);
-      return original(input, { ...init, headers });
-    };
-  })();`;
-}
+let browser: AdminBrowser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install -y chromium`);
   stack = await startStack();
   await stack.installAndConnect(SHOP);
-  profile = mkdtempSync(path.join(os.tmpdir(), "kontera-chrome-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1200, height: 900 },
-    userAgent: BROWSER, // headless Chromium's own user agent is turned away as a bot (410)
-  });
+  browser = await launchAdminBrowser();
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await stack?.stop();
 });
 
@@ -61,14 +30,7 @@ describe("the admin page", () => {
     await stack.sendWebhook(SHOP, "orders/paid", order);
     const job = await waitFor("the order to need action", () => stack.db.client.syncJob.findFirst({ where: { shop: SHOP, status: "needs_action" } }));
 
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.route("https://cdn.shopify.com/**", async (route) => {
-      const js = route.request().url().endsWith(".js");
-      await route.fulfill({ status: 200, contentType: js ? "application/javascript" : "text/css", body: js ? appBridgeStandIn(await stack.sessionToken(SHOP)) : "" });
-    });
-    await page.goto(`${stack.shopifySim.url}/store/admin-test/apps/kontera`, { waitUntil: "networkidle" });
+    const { page, errors } = await openAdminPage(stack, browser.context, SHOP);
     await page.screenshot({ path: path.join(os.tmpdir(), "kontera-admin.png"), fullPage: true });
 
     await expect.poll(() => page.getByText("Connected to Demo Handel AB").count()).toBe(1);

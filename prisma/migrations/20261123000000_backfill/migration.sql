@@ -2,6 +2,8 @@
 CREATE TABLE "Backfill" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
+    "fromDay" TEXT NOT NULL,
+    "toDay" TEXT NOT NULL,
     "rangeFrom" DATETIME NOT NULL,
     "rangeTo" DATETIME NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'running',

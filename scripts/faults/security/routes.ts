@@ -301,7 +301,7 @@ async function setUp(stack: Stack, seed: number, failures: string[]): Promise<Sh
   if (!links.length) failures.push("control: shop A has no booked Fortnox document");
   const connection = await db.connection.findFirst({ where: { shop: SHOP_A } });
   const backfill = await db.backfill.create({
-    data: { shop: SHOP_A, rangeFrom: new Date(Date.now() - 30 * 86_400_000), rangeTo: new Date(), status: "paused", mode: "pages", total: 41, seen: 17, queued: 13, skipped: 4 },
+    data: { shop: SHOP_A, fromDay: "2026-10-01", toDay: "2026-10-31", rangeFrom: new Date(Date.now() - 30 * 86_400_000), rangeTo: new Date(), status: "paused", mode: "pages", total: 41, seen: 17, queued: 13, skipped: 4 },
   });
   return {
     backfillId: backfill.id,

@@ -2,6 +2,8 @@
 CREATE TABLE "Backfill" (
     "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
+    "fromDay" TEXT NOT NULL,
+    "toDay" TEXT NOT NULL,
     "rangeFrom" TIMESTAMP(3) NOT NULL,
     "rangeTo" TIMESTAMP(3) NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'running',
