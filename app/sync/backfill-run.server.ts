@@ -74,11 +74,15 @@ async function bookOrders(row: Backfill, orders: ShopifyOrder[], trigger: Trigge
   return counts;
 }
 
-/** Saves a step: the cursor and the counts together, and a fresh lease. Only while still running. */
+/**
+ * Saves a step: the cursor and the counts together, and a fresh lease. Only while still running,
+ * and only from the cursor the step started at: a run whose lease ran out while it waited (for
+ * Shopify's bucket, say) and that another run overtook saves nothing, so no page counts twice.
+ */
 async function saveStep(row: Backfill, data: { cursor?: string | null; seen: number; counts: Counts; done?: boolean; total?: number }): Promise<Backfill | null> {
   const now = new Date();
   const updated = await db().backfill.updateMany({
-    where: { id: row.id, status: "running" },
+    where: { id: row.id, status: "running", cursor: row.cursor },
     data: {
       ...(data.cursor !== undefined ? { cursor: data.cursor } : {}),
       seen: { increment: data.seen },

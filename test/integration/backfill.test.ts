@@ -83,7 +83,8 @@ describe("backfill", () => {
     expect(still.seen).toBeLessThan(40);
 
     const page = await (await stack.adminFetch(SHOP, "/app/backfill?_data=routes%2Fapp.backfill")).json();
-    expect(page.backfill).toMatchObject({ id, status: "paused", total: 40, seen: still.seen });
+    expect(page.backfill).toMatchObject({ id, status: "paused", seen: still.seen });
+    expect([null, 40]).toContain(page.backfill.total); // paused before or after it counted
 
     expect((await act({ intent: "resume", id })).status).toBe(200);
     const done = await waitStatus("completed");
