@@ -13,7 +13,6 @@ import {
 import {
   SIM_APP_ID,
   bumpUpdatedAt,
-  graphqlDecimal,
   joinTags,
   resolveAppNamespace,
   splitTags,
@@ -24,7 +23,7 @@ import {
   type StoredMetafield,
 } from "./state";
 import { findTransaction, orderTransactionsField, transactionTypes } from "./transaction-schema";
-import { orderDetailFields, orderDetailTypes } from "./order-detail-schema";
+import { orderDetailFields, orderDetailTypes, restMoneyBag } from "./order-detail-schema";
 import { bulkTypes, cancelMutation, requireBulkHost, runQueryMutation, type BulkHost } from "./bulk";
 
 export interface AdminContext {
@@ -106,23 +105,7 @@ function requireScope(ctx: AdminContext, scope: string, field: string): void {
 // order → GraphQL projections
 
 function moneyBag(order: JsonObject, field: string): unknown {
-  const set = order[`${field}_set`] as { shop_money?: { amount?: unknown; currency_code?: unknown }; presentment_money?: { amount?: unknown; currency_code?: unknown } } | undefined;
-  const currency = String(order.currency ?? "SEK");
-  const presentmentCurrency = String(order.presentment_currency ?? currency);
-  if (set && set.shop_money) {
-    return {
-      shopMoney: { amount: graphqlDecimal(set.shop_money.amount), currencyCode: String(set.shop_money.currency_code ?? currency) },
-      presentmentMoney: {
-        amount: graphqlDecimal(set.presentment_money?.amount ?? set.shop_money.amount),
-        currencyCode: String(set.presentment_money?.currency_code ?? presentmentCurrency),
-      },
-    };
-  }
-  if (order[field] === undefined || order[field] === null) return null;
-  return {
-    shopMoney: { amount: graphqlDecimal(order[field]), currencyCode: currency },
-    presentmentMoney: { amount: graphqlDecimal(order[field]), currencyCode: presentmentCurrency },
-  };
+  return restMoneyBag(order, order[`${field}_set`] as Record<string, any> | undefined, order[field]);
 }
 
 function financialStatus(order: JsonObject): string | null {
