@@ -16,6 +16,7 @@ const costExtension = z.object({
 const buckets = new Map<string, Bucket>();
 const lastCost = new Map<string, number>();
 const MAX_THROTTLED_RETRIES = 8;
+const MAX_QUERY_COST = 1000;
 
 export class ShopifyReadError extends Error {}
 
@@ -42,7 +43,8 @@ function graphqlErrorsOf(e: unknown): { errors: { message?: string; extensions?:
 export async function throttledRead<T>(shop: string, key: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const bucketKey = shop;
-    const wait = waitFor(buckets.get(bucketKey), lastCost.get(key) ?? 0);
+    // A query not yet seen is assumed to cost the most any query may (Shopify checks the requested cost).
+    const wait = waitFor(buckets.get(bucketKey), lastCost.get(key) ?? MAX_QUERY_COST);
     if (wait > 0) {
       log.debug("waiting for Shopify's cost bucket", { shop, ms: wait });
       await sleep(wait);
