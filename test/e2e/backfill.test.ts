@@ -13,7 +13,9 @@ const DAY = 86_400_000;
 let stack: Stack;
 let browser: AdminBrowser;
 
-const dayAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
+// One clock for the orders and the form, so a run across midnight (UTC) shifts neither.
+const NOW = Date.now();
+const dayAgo = (n: number) => new Date(NOW - n * DAY).toISOString().slice(0, 10);
 const orders = generateOrders(12, { seed: 909, startOrderNumber: 71_001, shop: SHOP }).map((o, i) => {
   const at = `${dayAgo(3 + (i % 4))}T12:00:00+00:00`;
   return { ...o, created_at: at, processed_at: at, updated_at: at, line_items: o.line_items.map((l) => ({ ...l, sku: "" })) };
