@@ -55,6 +55,8 @@ const schema = z
     // new alert waits this long first, so a burst of failures goes out as one e-mail.
     ALERT_EMAIL_INTERVAL_MS: int(15 * 60_000),
     ALERT_EMAIL_DELAY_MS: int(60_000),
+    // A backfill of more orders than this reads them with a bulk operation instead of pages.
+    BACKFILL_BULK_THRESHOLD: int(250),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_ORIGIN) {

@@ -31,8 +31,9 @@ echo "== integration tests on PostgreSQL"
 eval "$(scripts/postgres.sh)"
 trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
 # The golden scenarios (Fortnox and Visma) and the VAT regimes exercise the mapping and the connectors, not the
-# database, and the alerts' cost is their e-mail timing, not their queries: SQLite's run covers them.
-TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents.test.ts --exclude test/integration/documents-visma.test.ts --exclude test/integration/regimes.test.ts --exclude test/integration/alerts.test.ts
+# database, the alerts' cost is their e-mail timing and the backfill's its worker and Shopify reads,
+# not their queries: SQLite's run covers them (every run here applies all the migrations).
+TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents.test.ts --exclude test/integration/documents-visma.test.ts --exclude test/integration/regimes.test.ts --exclude test/integration/alerts.test.ts --exclude test/integration/backfill.test.ts
 
 echo "== several web and worker processes on PostgreSQL (the fault suite's scenario for it)"
 TEST_POSTGRES_URL="$PG_URL" npx tsx scripts/faults.ts --db postgres --only "two web and two worker"

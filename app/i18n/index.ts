@@ -1,5 +1,6 @@
 import type { Message } from "./catalog";
 import { alerts } from "./messages/alerts";
+import { backfill } from "./messages/backfill";
 import { common } from "./messages/common";
 import { causes } from "./messages/causes";
 import { connections } from "./messages/connections";
@@ -16,7 +17,7 @@ import { settings } from "./messages/settings";
 export type Locale = "en" | "sv";
 export const LOCALES: Locale[] = ["en", "sv"];
 
-export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard, ...alerts, ...rules };
+export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard, ...alerts, ...rules, ...backfill };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;

@@ -84,3 +84,24 @@ export async function enqueue(syncJobIds: string[]): Promise<void> {
     else log.warn("could not enqueue; the sweeper will retry", { error: e, count: syncJobIds.length });
   }
 }
+
+/** Backfill runs share the queue under their own job name: one chunk (a few pages) per job. */
+export const BACKFILL_JOB = "__backfill";
+export const backfillJobData = z.object({ backfillId: z.string().min(1) });
+
+/**
+ * Best effort, like enqueue: a backfill whose chunk is lost is found by the sweeper (running, its
+ * lease run out, not touched for a while). Each chunk gets its own job id, because the chunk that
+ * adds its successor is itself still in Redis; two chunks of one run are kept apart by the lease.
+ */
+export async function enqueueBackfill(backfillId: string, delayMs = 0): Promise<void> {
+  try {
+    await checkRedisPolicy();
+    await syncQueue().add(BACKFILL_JOB, { backfillId } as never, {
+      jobId: `backfill:${backfillId}:${Date.now()}:${Math.random().toString(36).slice(2, 8)}`,
+      delay: delayMs, attempts: 1, removeOnComplete: true, removeOnFail: true,
+    });
+  } catch (e) {
+    log.warn("could not enqueue a backfill chunk; the sweeper will retry", { error: e, backfillId });
+  }
+}

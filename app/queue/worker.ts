@@ -6,7 +6,8 @@ import { refreshOpenAlerts } from "~/sync/alerts.server";
 import { sendDueDigests } from "~/sync/alert-mail.server";
 import { sweep } from "~/sync/sweeper.server";
 import { runSyncJob } from "~/sync/runner.server";
-import { RetryError, syncJobData, syncQueue } from "./queues.server";
+import { runBackfillChunk } from "~/sync/backfill-run.server";
+import { BACKFILL_JOB, backfillJobData, RetryError, syncJobData, syncQueue } from "./queues.server";
 
 // The worker process (`npm run worker`): runs SyncJobs and the sweeper. Start as many as you like;
 // Bull spreads the jobs, and the per-connection locks and rate limiter are shared through Redis.
@@ -26,6 +27,7 @@ async function main() {
     await refreshOpenAlerts();
     return { ...swept, ...(await sendDueDigests()) };
   });
+  queue.process(BACKFILL_JOB, 2, async (job) => runBackfillChunk(backfillJobData.parse(job.data).backfillId));
   queue.process(config.SYNC_CONCURRENCY, async (job) => {
     const { syncJobId } = syncJobData.parse(job.data);
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

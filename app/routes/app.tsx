@@ -33,6 +33,7 @@ function Nav() {
       <Link to="/app/orders">{t("nav.orders")}</Link>
       <Link to="/app/mapping">{t("nav.mapping")}</Link>
       <Link to="/app/settings">{t("nav.settings")}</Link>
+      <Link to="/app/backfill">{t("nav.backfill")}</Link>
     </NavMenu>
   );
 }

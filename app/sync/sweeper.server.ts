@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
 import { enqueue, syncQueue } from "~/queue/queues.server";
+import { sweepBackfills } from "./backfill-run.server";
 import { invoiceState } from "./jobs/context.server";
 
 // Redis is not the source of truth: the sweeper compares the outbox with the queue and puts back
@@ -33,7 +34,7 @@ export async function sweep(now = Date.now()): Promise<{ checked: number; requeu
     await enqueue(lost);
     log.info("sweeper re-enqueued jobs the queue had lost", { count: lost.length });
   }
-  return { checked: stale.length, requeued: lost.length + (await releaseOrphanedWaiting(now)) };
+  return { checked: stale.length, requeued: lost.length + (await releaseOrphanedWaiting(now)) + (await sweepBackfills(now)) };
 }
 
 /** A job left waiting for an invoice that has since settled (its release died with a process). */

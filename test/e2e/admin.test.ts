@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FORTNOX_TENANT, fixtureOrder, withIdentity } from "../helpers/orders";
 import { ROOT, waitFor } from "../helpers/services";
-import { BROWSER, postJson, startStack, type Stack } from "../helpers/stack";
+import { launchAdminBrowser, openAdmin, type AdminBrowser } from "../helpers/admin-browser";
+import { postJson, startStack, type Stack } from "../helpers/stack";
 
 // The admin in real Chromium, opened the way Shopify admin opens it (the Shopify simulator's
 // /store/<handle>/apps/kontera/<path> redirects with a fresh session token and the user's locale).
@@ -15,33 +15,16 @@ import { BROWSER, postJson, startStack, type Stack } from "../helpers/stack";
 
 const SHOP = "admin-test.myshopify.com";
 const NEW_SHOP = "admin-oauth.myshopify.com";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.join(ROOT, ".tmp/screenshots");
 let stack: Stack;
+let browser: AdminBrowser;
 let context: BrowserContext;
-let profile: string;
 let page: Page;
 const pageErrors: string[] = [];
 
-function appBridgeStandIn(idToken: string) {
-  return `(() => {
-    const token = ${JSON.stringify(idToken)};
-    window.shopify = { idToken: async () => token, config: {}, toast: { show() {} }, loading() {} };
-    const original = window.fetch.bind(window);
-    window.fetch = (input, init = {}) => {
-      const url = new URL(typeof input === "string" ? input : input.url, location.href);
-      if (url.origin !== location.origin) return original(input, init);
-      const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
-      headers.set("Authorization", "Bearer " + token);
-      return original(input, { ...init, headers });
-    };
-  })();`;
-}
-
 /** Opens an admin page as the merchant would, from Shopify admin, in the given language. */
 async function open(appPath: string, o: { shop?: string; locale?: "en" | "sv"; shot?: string } = {}) {
-  const handle = (o.shop ?? SHOP).replace(".myshopify.com", "");
-  await page.goto(`${stack.shopifySim.url}/store/${handle}/apps/kontera${appPath}?locale=${o.locale ?? "en"}`, { waitUntil: "networkidle" });
+  await openAdmin(stack, page, appPath || "/app", { shop: o.shop ?? SHOP, locale: o.locale });
   if (o.shot) await page.screenshot({ path: path.join(SCREENSHOTS, `${o.shot}.png`), fullPage: true });
 }
 
@@ -57,32 +40,17 @@ async function failingOrder(id: number, number: number, currency: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install -y chromium`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startStack();
   await stack.installAndConnect(SHOP);
-  profile = mkdtempSync(path.join(os.tmpdir(), "kontera-chrome-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1200, height: 900 },
-    userAgent: BROWSER, // headless Chromium's own user agent is turned away as a bot (410)
-  });
-  // A fresh token per page load, for the shop the page was opened for.
-  await context.route("https://cdn.shopify.com/**", async (route) => {
-    const js = route.request().url().endsWith(".js");
-    const shop = new URL(route.request().frame().url()).searchParams.get("shop") ?? SHOP;
-    await route.fulfill({ status: 200, contentType: js ? "application/javascript" : "text/css", body: js ? appBridgeStandIn(await stack.sessionToken(shop)) : "" });
-  });
+  browser = await launchAdminBrowser(stack, SHOP);
+  context = browser.context;
   page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (e) => pageErrors.push(String(e)));
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await stack?.stop();
 });
 

@@ -1026,3 +1026,136 @@ describe("order fixtures", () => {
     expect(guest1003.line_items.some((l) => l.sku === "")).toBe(true);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+describe("backfill reads: the 60-day window, ordersCount and bulk operations", () => {
+  const BULK_SHOP = "bulk-reads.myshopify.com";
+  const DAY = 86_400_000;
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
+
+  async function tokenFor(shop: string): Promise<string> {
+    const r = await tokenRequest(shop, exchangeBody(await idToken(shop)));
+    expect(r.status).toBe(200);
+    return r.body.access_token as string;
+  }
+  const gqlAt = (tok: string, query: string, variables?: Record<string, unknown>) => gql(tok, query, variables, { shop: BULK_SHOP });
+
+  /** Three orders: 10 and 20 days old, and one 90 days old (outside the default window). */
+  async function seed() {
+    await postJson("/__sim/reset", {});
+    const orders = generateOrders(3, { seed: 77, startOrderNumber: 5001, shop: BULK_SHOP }).map((o, i) => {
+      const created = iso(Date.now() - [10, 20, 90][i]! * DAY);
+      return { ...o, created_at: created, processed_at: created, updated_at: created };
+    });
+    expect((await postJson("/__sim/orders", { shop: BULK_SHOP, orders })).status).toBe(200);
+    return orders;
+  }
+
+  async function poll(tok: string, id: string, until: string[]) {
+    for (let i = 0; i < 100; i++) {
+      const r = await gqlAt(tok, "query($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount url } } }", { id });
+      if (until.includes(r.body.data.node.status)) return r.body.data.node;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    throw new Error("bulk operation never finished");
+  }
+
+  const RUN = `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { field message code } } }`;
+  const BULK_QUERY = `{ orders { edges { node { id name lineItems { edges { node { id title } } } } } } }`;
+
+  it("without read_all_orders, orders and ordersCount see only the last 60 days; with it, everything", async () => {
+    const orders = await seed();
+    const q = "{ orders(first: 10, sortKey: CREATED_AT) { nodes { id } } ordersCount { count precision } }";
+    const narrow = await gqlAt(await tokenFor(BULK_SHOP), q);
+    expect(narrow.body.data.orders.nodes.map((n: any) => n.id)).toEqual([orders[1]!.admin_graphql_api_id, orders[0]!.admin_graphql_api_id]);
+    expect(narrow.body.data.ordersCount).toEqual({ count: 2, precision: "EXACT" });
+
+    // The grant applies to tokens issued after it, as a scope update does.
+    const before = await tokenFor(BULK_SHOP);
+    await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products,read_all_orders" });
+    try {
+      expect((await gqlAt(before, q)).body.data.ordersCount.count).toBe(2);
+      const wide = await gqlAt(await tokenFor(BULK_SHOP), q);
+      expect(wide.body.data.ordersCount).toEqual({ count: 3, precision: "EXACT" });
+      expect(wide.body.data.orders.nodes).toHaveLength(3);
+      const limited = await gqlAt(await tokenFor(BULK_SHOP), "{ ordersCount(limit: 2) { count precision } }");
+      expect(limited.body.data.ordersCount).toEqual({ count: 2, precision: "AT_LEAST" });
+    } finally {
+      await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products" });
+    }
+  });
+
+  it("runs one bulk query per shop: CREATED → RUNNING → COMPLETED, with a JSONL of flattened connections", async () => {
+    const orders = await seed();
+    await postJson("/__sim/bulk", { shop: BULK_SHOP, createdMs: 100, runningMs: 300, failWith: null });
+    const tok = await tokenFor(BULK_SHOP);
+    const started = await gqlAt(tok, RUN, { q: BULK_QUERY });
+    expect(started.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
+    const op = started.body.data.bulkOperationRunQuery.bulkOperation;
+    expect(op).toMatchObject({ id: expect.stringMatching(/^gid:\/\/shopify\/BulkOperation\/\d+$/), status: "CREATED" });
+
+    const again = await gqlAt(tok, RUN, { q: BULK_QUERY });
+    expect(again.body.data.bulkOperationRunQuery).toEqual({
+      bulkOperation: null,
+      userErrors: [{ field: null, code: "OPERATION_IN_PROGRESS", message: `A bulk query operation for this app and shop is already in progress: ${op.id}.` }],
+    });
+    const running = await poll(tok, op.id, ["RUNNING"]);
+    expect(running.url).toBeNull();
+    const done = await poll(tok, op.id, ["COMPLETED"]);
+    const current = await gqlAt(tok, "{ currentBulkOperation { id status } }");
+    expect(current.body.data.currentBulkOperation).toEqual({ id: op.id, status: "COMPLETED" });
+
+    const res = await fetch(done.url);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+    const visible = orders.slice(0, 2); // the 90-day-old order is outside the window here too
+    expect(done.rootObjectCount).toBe(String(visible.length));
+    expect(done.objectCount).toBe(String(lines.length));
+    expect(lines.filter((l) => !l.__parentId).map((l) => l.id).sort()).toEqual(visible.map((o) => o.admin_graphql_api_id).sort());
+    for (const o of visible) {
+      const at = lines.findIndex((l) => l.id === o.admin_graphql_api_id);
+      const children = lines.slice(at + 1, at + 1 + o.line_items.length);
+      expect(children.map((c) => c.__parentId)).toEqual(o.line_items.map(() => o.admin_graphql_api_id));
+      expect(children.map((c) => c.title)).toEqual(o.line_items.map((l) => l.title));
+      expect(lines[at].lineItems).toBeUndefined(); // the connection is flattened out of the parent
+    }
+    expect((await fetch(done.url.replace(/[0-9a-f]{32}/, "0".repeat(32)))).status).toBe(404);
+  });
+
+  it("refuses invalid bulk queries with userErrors, fails or cancels on demand", async () => {
+    await seed();
+    const tok = await tokenFor(BULK_SHOP);
+    const noConnection = await gqlAt(tok, RUN, { q: "{ shop { name } }" });
+    expect(noConnection.body.data.bulkOperationRunQuery.userErrors).toEqual([
+      { field: ["query"], code: "INVALID", message: "Invalid bulk query: Bulk queries must contain at least one connection." },
+    ]);
+    const mutation = await gqlAt(tok, RUN, { q: 'mutation { tagsAdd(id: "gid://shopify/Order/1", tags: ["x"]) { userErrors { message } } }' });
+    expect(mutation.body.data.bulkOperationRunQuery.userErrors[0]).toMatchObject({ field: ["query"], code: "INVALID" });
+    expect((await gqlAt(tok, "{ currentBulkOperation { id } }")).body.data.currentBulkOperation).toBeNull();
+
+    await postJson("/__sim/bulk", { shop: BULK_SHOP, createdMs: 0, runningMs: 50, failWith: "INTERNAL_SERVER_ERROR" });
+    const failing = await gqlAt(tok, RUN, { q: BULK_QUERY });
+    const failed = await poll(tok, failing.body.data.bulkOperationRunQuery.bulkOperation.id, ["FAILED", "COMPLETED"]);
+    expect(failed).toMatchObject({ status: "FAILED", errorCode: "INTERNAL_SERVER_ERROR", url: null });
+
+    await postJson("/__sim/bulk", { shop: BULK_SHOP, createdMs: 0, runningMs: 60_000, failWith: null });
+    const slow = await gqlAt(tok, RUN, { q: BULK_QUERY });
+    const id = slow.body.data.bulkOperationRunQuery.bulkOperation.id;
+    const cancel = await gqlAt(tok, "mutation($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { status } userErrors { message } } }", { id });
+    expect(cancel.body.data.bulkOperationCancel).toEqual({ bulkOperation: { status: "CANCELING" }, userErrors: [] });
+    expect((await poll(tok, id, ["CANCELED"])).status).toBe("CANCELED");
+    expect((await postJson("/__sim/bulk", { shop: BULK_SHOP, runningMs: -1 })).status).toBe(400);
+    await postJson("/__sim/bulk", { shop: BULK_SHOP, createdMs: 100, runningMs: 400, failWith: null });
+  });
+
+  it("costs nested connections by their page size and refuses a page over 1000 points", async () => {
+    await seed();
+    const tok = await tokenFor(BULK_SHOP);
+    const cheap = await gqlAt(tok, "{ orders(first: 2) { nodes { id lineItems(first: 5) { nodes { id } } } } }");
+    expect(cheap.body.extensions.cost.requestedQueryCost).toBe(2 + 2 * (2 + 5 * 1)); // each order: its lineItems(first: 5), each line 1
+    const dear = await gqlAt(tok, "{ orders(first: 250) { nodes { id lineItems(first: 250) { nodes { id title } } } } }");
+    expect(dear.body.errors[0].extensions.code).toBe("MAX_COST_EXCEEDED");
+    const noFirst = await gqlAt(tok, "{ orders(first: 1) { nodes { lineItems { nodes { id } } } } }");
+    expect(noFirst.body.errors[0].message).toBe("you must provide one of first or last");
+  });
+});

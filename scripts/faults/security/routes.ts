@@ -29,6 +29,8 @@ interface ShopA {
   failedJobId: string;
   bookedJobId: string;
   orderName: string;
+  /** A paused backfill of A's (paused: the worker leaves it alone, so A's rows stay still). */
+  backfillId: string;
   host: string;
   /** Values that are A's alone: finding one in an answer to anyone else is a leak. */
   needles: string[];
@@ -201,6 +203,29 @@ const ROUTES: Record<string, Route> = {
       },
     ],
   },
+  "app.backfill": {
+    exports: ["loader", "action"],
+    calls: [
+      {
+        what: "GET /app/backfill (data request naming shop A)", method: "GET", token: "bearer", url: (a) => data(`/app/backfill?shop=${SHOP_A}&host=${a.host}`, "app.backfill"),
+        // B has started none: it sees no backfill at all, not A's.
+        asB: { status: 200, check: async (s) => (json(s) && json(s).backfill === null ? null : `expected B's (empty) backfill page, got ${s.body.slice(0, 120)}`) },
+      },
+      ...(["pause", "resume", "cancel"] as const).map((intent) => ({
+        what: `POST /app/backfill intent=${intent}&id=<A's backfill>`, method: "POST" as const, token: "bearer" as const, url: () => data("/app/backfill", "app.backfill"),
+        body: (a: ShopA) => form({ intent, id: a.backfillId })(),
+        // 404 whatever A's backfill's state: B learns nothing of it.
+        asB: { status: 404 },
+      })),
+      {
+        // The shop comes from the session token: B's start is judged for B (its scopes: no
+        // read_all_orders, so a range two years back is refused) and starts nothing.
+        what: "POST /app/backfill intent=start&from=<2 years ago>&shop=A", method: "POST", token: "bearer", url: () => data("/app/backfill", "app.backfill"),
+        body: () => form({ intent: "start", from: new Date(Date.now() - 730 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10), shop: SHOP_A })(),
+        asB: { status: 400, check: async (s) => (json(s)?.error?.key === "backfill.error.scope" ? null : `expected the scope refusal, got ${s.body.slice(0, 120)}`) },
+      },
+    ],
+  },
   "app.jobs.$id.replay": {
     exports: ["action"],
     calls: [
@@ -352,7 +377,11 @@ async function setUp(stack: Stack, seed: number, failures: string[]): Promise<Sh
   const links = await db.documentLink.findMany({ where: { shop: SHOP_A } });
   if (!links.length) failures.push("control: shop A has no booked Fortnox document");
   const connection = await db.connection.findFirst({ where: { shop: SHOP_A } });
+  const backfill = await db.backfill.create({
+    data: { shop: SHOP_A, fromDay: "2026-10-01", toDay: "2026-10-31", rangeFrom: new Date(Date.now() - 30 * 86_400_000), rangeTo: new Date(), status: "paused", mode: "pages", total: 41, seen: 17, queued: 13, skipped: 4 },
+  });
   return {
+    backfillId: backfill.id,
     failedJobId: failed?.id ?? "none",
     orderName: orders[0].name,
     bookedJobId: booked?.id ?? "none",
@@ -363,6 +392,7 @@ async function setUp(stack: Stack, seed: number, failures: string[]): Promise<Sh
       ...jobs.map((j) => j.id),
       ...orders.flatMap((o) => [String(o.id), o.name]),
       ...(connection ? [connection.id] : []),
+      backfill.id,
       ...links.map((l) => l.id),
       // Fortnox numbers documents 1, 2, 3…: a number that short is in every page, so only the
       // longer ones can be searched for.

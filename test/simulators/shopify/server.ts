@@ -8,6 +8,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { join } from "node:path";
 import { listenOnLoopback } from "../listen.js";
 import { buildAdminSchema, merchantSetsMetafields, type AdminContext, type MetafieldsSetInput } from "./admin-schema";
+import { BulkOperations, flattenBulkResult, type BulkHost } from "./bulk";
 import { execute, prepare, type GqlError } from "./gql-exec";
 import { signHs256, verifyHs256, type JwtPayload } from "./jwt";
 import { SimState, randomToken, type AccessTokenRecord, type JsonObject } from "./state";
@@ -25,8 +26,15 @@ export interface ShopifySimOptions {
   appUrl: string;
   /** default: <cwd>/shopify.app.toml; topic -> uri routing is read from it (on every send) */
   appTomlPath?: string;
-  /** granted scopes, default "read_orders,write_orders,read_customers,read_products" */
+  /**
+   * Granted scopes, default "read_orders,write_orders,read_customers,read_products" (what
+   * shopify.app.toml asks for). read_all_orders is granted only when listed here (Shopify grants
+   * it after the app's request is approved). Each access token carries the scopes granted when it
+   * was issued; POST /__sim/scopes changes the grant for tokens issued after it.
+   */
   scopes?: string;
+  /** Bulk query operations that may run at once per shop (default 1, as the brief for Kontera asks; Shopify allows 5 from API 2026-01). */
+  bulkConcurrency?: number;
   /** lifetime of expiring offline access tokens, default 3600 */
   accessTokenTtlSeconds?: number;
   /** GraphQL leaky bucket; defaults: Shopify standard plan (2000 points, 100/s) */
@@ -131,14 +139,26 @@ export function encodeHost(storeHandle: string): string {
 export async function startShopifySimulator(opts: ShopifySimOptions): Promise<ShopifySim> {
   if (!opts.apiKey || !opts.apiSecret || !opts.appUrl) throw new Error("startShopifySimulator: apiKey, apiSecret and appUrl are required");
   const appUrl = opts.appUrl.replace(/\/+$/, "");
-  const scopes = opts.scopes ?? DEFAULT_SCOPES;
-  const scopeSet = new Set(scopes.split(",").map((s) => s.trim()).filter(Boolean));
+  let scopes = opts.scopes ?? DEFAULT_SCOPES;
+  const scopeSetOf = (list: string) => new Set(list.split(",").map((s) => s.trim()).filter(Boolean));
   const ttl = opts.accessTokenTtlSeconds ?? 3600;
   const bucketMax = opts.rateLimit?.maximumAvailable ?? 2000;
   const restoreRate = opts.rateLimit?.restoreRate ?? 100;
   const state = new SimState(bucketMax);
   const holds: { query: RegExp; delayMs: number; count: number }[] = [];
   const schema = buildAdminSchema();
+  let origin = "";
+  const bulkHost: BulkHost = {
+    ops: new BulkOperations(() => origin, opts.bulkConcurrency ?? 1),
+    run(ctx, query) {
+      const prepared = prepare(schema, { query });
+      if (!prepared.ok) return { error: prepared.errors.map((e) => e.message).join("; ") };
+      if (prepared.prepared.operation.operation !== "query") return { error: "bulk queries cannot contain mutations" };
+      const result = execute(schema, prepared.prepared, { ...ctx, bulk: true, changedOrders: new Set<string>() });
+      if (result.errors.length) return { error: result.errors.map((e) => e.message).join("; ") };
+      return flattenBulkResult(result.data ?? {});
+    },
+  };
   const webhooks = new WebhookSender({ apiSecret: opts.apiSecret, appUrl, appTomlPath: opts.appTomlPath ?? join(process.cwd(), "shopify.app.toml"), state });
   const log = opts.log ?? (() => {});
 
@@ -390,7 +410,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
       return;
     }
     shopState.bucket.available -= requested;
-    const ctx: AdminContext = { state, shop: shopState, scopes: scopeSet, changedOrders: new Set() };
+    const ctx: AdminContext = { state, shop: shopState, scopes: scopeSetOf(rec.scope), changedOrders: new Set(), bulkHost };
     const result = execute(schema, prepared.prepared, ctx);
     const actual = Math.min(result.actualCost, requested);
     shopState.bucket.available = Math.min(bucketMax, shopState.bucket.available + (requested - actual));
@@ -595,6 +615,29 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
         } else send(res, 200, { orders: [...s.orders.values()] });
         return;
       }
+      case "POST /__sim/bulk": {
+        // How the shop's next bulk operations behave: how long they stay CREATED and RUNNING,
+        // and whether they fail (errorCode) instead of completing.
+        const b = await readJson(req);
+        for (const k of Object.keys(b)) if (!["shop", "createdMs", "runningMs", "failWith"].includes(k)) throw new HttpError(400, { error: `unknown field ${k} (expected shop, createdMs, runningMs, failWith)` });
+        const shop = b.shop === undefined ? null : requireShop(b.shop);
+        for (const k of ["createdMs", "runningMs"] as const) {
+          if (b[k] !== undefined && (typeof b[k] !== "number" || !Number.isInteger(b[k]) || (b[k] as number) < 0 || (b[k] as number) > 3_600_000)) throw new HttpError(400, { error: `${k} must be an integer 0..3600000` });
+        }
+        if (b.failWith !== undefined && b.failWith !== null && !["ACCESS_DENIED", "INTERNAL_SERVER_ERROR", "TIMEOUT"].includes(b.failWith as string)) {
+          throw new HttpError(400, { error: "failWith must be ACCESS_DENIED, INTERNAL_SERVER_ERROR, TIMEOUT or null" });
+        }
+        const behaviour = bulkHost.ops.setBehaviour(shop, b as never);
+        send(res, 200, { behaviour });
+        return;
+      }
+      case "POST /__sim/scopes": {
+        const b = await readJson(req);
+        if (typeof b.scopes !== "string" || !/^[a-z_]+(,[a-z_]+)*$/.test(b.scopes)) throw new HttpError(400, { error: "scopes must be a comma-separated list like read_orders,read_all_orders" });
+        scopes = b.scopes;
+        send(res, 200, { scopes });
+        return;
+      }
       case "POST /__sim/bucket": {
         const b = await readJson(req);
         const s = state.shop(requireShop(b.shop));
@@ -635,6 +678,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
       case "POST /__sim/reset":
         await readBody(req);
         state.reset();
+        bulkHost.ops.clear();
         holds.length = 0;
         webhooks.setAppUrls([]);
         send(res, 200, { ok: true });
@@ -650,6 +694,16 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://sim.invalid");
     if (url.pathname.startsWith("/__sim/")) return handleControl(req, res, url);
+
+    // A bulk operation's result file: like Shopify's signed storage URL, the token in it is the credential.
+    const file = /^\/__bulk\/([0-9a-f]{32})\.jsonl$/.exec(url.pathname);
+    if (file && req.method === "GET") {
+      const body = bulkHost.ops.file(file[1]!);
+      if (body === null) throw new HttpError(404, { errors: "Not Found" });
+      res.writeHead(200, { "Content-Type": "application/jsonl", "Content-Length": String(Buffer.byteLength(body)) });
+      res.end(body);
+      return;
+    }
 
     const store = /^\/store\/([a-zA-Z0-9][a-zA-Z0-9-]*)\/apps\/([^/]+)(\/.*)?$/.exec(url.pathname);
     if (store && req.method === "GET") {
@@ -692,6 +746,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
   });
 
   const port = await listenOnLoopback(server, opts.port);
+  origin = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>

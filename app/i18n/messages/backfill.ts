@@ -1,0 +1,46 @@
+import { defineMessages } from "../catalog";
+
+// The backfill page: booking the orders of a date range that came before Kontera.
+export const backfill = defineMessages({
+  "backfill.title": { en: "Book earlier orders", sv: "Bokför äldre ordrar" },
+  "backfill.intro": {
+    en: "Books the orders of a date range that were placed before Kontera was installed. Orders that are already booked are skipped.",
+    sv: "Bokför ordrarna i ett datumintervall som lades innan Kontera installerades. Ordrar som redan är bokförda hoppas över.",
+  },
+  "backfill.from": { en: "From", sv: "Från" },
+  "backfill.to": { en: "To", sv: "Till" },
+  "backfill.start": { en: "Book these orders", sv: "Bokför dessa ordrar" },
+  "backfill.pause": { en: "Pause", sv: "Pausa" },
+  "backfill.resume": { en: "Resume", sv: "Fortsätt" },
+  "backfill.cancel": { en: "Cancel", sv: "Avbryt" },
+  "backfill.latest": { en: "Latest run", sv: "Senaste körningen" },
+  "backfill.range": { en: "Orders from {from} to {to}", sv: "Ordrar från {from} till {to}" },
+  "backfill.progress": { en: "{seen} of {total} orders read", sv: "{seen} av {total} ordrar lästa" },
+  "backfill.counting": { en: "Counting the orders…", sv: "Räknar ordrarna…" },
+  "backfill.counts": {
+    en: "{queued} sent for booking · {skipped} skipped (already booked, or not due) · {failed} failed",
+    sv: "{queued} skickade för bokföring · {skipped} överhoppade (redan bokförda eller inte aktuella) · {failed} misslyckade",
+  },
+  "backfill.eta": { en: "About {time} left", sv: "Ungefär {time} kvar" },
+  "backfill.eta.seconds": { en: "{n} s", sv: "{n} s" },
+  "backfill.eta.minutes": { en: "{n} min", sv: "{n} min" },
+  "backfill.eta.hours": { en: "{n} h", sv: "{n} tim" },
+  "backfill.mode.pages": { en: "Reading page by page", sv: "Läser sida för sida" },
+  "backfill.mode.bulk": { en: "Reading in bulk (a large range)", sv: "Läser i bulk (ett stort intervall)" },
+  "backfill.status.running": { en: "Running", sv: "Pågår" },
+  "backfill.status.paused": { en: "Paused", sv: "Pausad" },
+  "backfill.status.cancelled": { en: "Cancelled", sv: "Avbruten" },
+  "backfill.status.completed": { en: "Done", sv: "Klar" },
+  "backfill.status.failed": { en: "Stopped by an error", sv: "Stoppad av ett fel" },
+  "backfill.lastError": { en: "Last problem: {error}", sv: "Senaste problemet: {error}" },
+  "backfill.error.scope": {
+    en: "Shopify only shows apps the last {days} days of orders. To book older orders, Kontera needs the read_all_orders access scope: ask us to enable it, then approve it in Shopify.",
+    sv: "Shopify visar bara appar de senaste {days} dagarnas ordrar. För att bokföra äldre ordrar behöver Kontera behörigheten read_all_orders: be oss aktivera den och godkänn den sedan i Shopify.",
+  },
+  "backfill.error.overlap": { en: "A backfill of an overlapping range is already running or paused.", sv: "En bokföring av ett överlappande intervall pågår redan eller är pausad." },
+  "backfill.error.order": { en: "The start date must not be after the end date.", sv: "Startdatumet får inte vara efter slutdatumet." },
+  "backfill.error.future": { en: "The range must start today or earlier.", sv: "Intervallet måste börja i dag eller tidigare." },
+  "backfill.error.missing": { en: "There is no such backfill.", sv: "Det finns ingen sådan bokföring." },
+  "backfill.error.state": { en: "That cannot be done to a backfill that is {status}.", sv: "Det går inte att göra med en bokföring som är {status}." },
+  "backfill.error.form": { en: "Choose a start and an end date.", sv: "Välj ett start- och ett slutdatum." },
+});
