@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FORTNOX_TENANT, fixtureOrder, withIdentity } from "../helpers/orders";
 import { ROOT, waitFor } from "../helpers/services";
 import { launchAdminBrowser, openAdmin, type AdminBrowser } from "../helpers/admin-browser";
-import { postJson, startStack, type Stack } from "../helpers/stack";
+import { generateOrders } from "../fixtures/shopify/orders.js";
+import { postJson, startStack, waitSettled, type Stack } from "../helpers/stack";
 
 // The admin in real Chromium, opened the way Shopify admin opens it (the Shopify simulator's
 // /store/<handle>/apps/kontera/<path> redirects with a fresh session token and the user's locale).
@@ -136,7 +137,7 @@ describe("the admin", () => {
 
   it("mapping rules: a rule changes the live preview, a typo is pointed at, and the saved rule books into Fortnox", async () => {
     await open("/app/mapping");
-    await page.getByLabel("Choose an order").selectOption({ label: "#8011" }).catch(async () => page.getByLabel("Or an order name or id").fill("#8011"));
+    await page.getByLabel("Order", { exact: true }).selectOption({ label: "#8011" });
     await visible("Total ").toBe(true);
     await visible("No field set by a rule.").toBe(true);
     await page.getByRole("button", { name: "Add a rule" }).click();
@@ -188,6 +189,47 @@ describe("the admin", () => {
     const connection = await stack.db.client.connection.findFirst({ where: { shop: NEW_SHOP, provider: "fortnox" } });
     expect(connection?.status).toBe("active");
     await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-after-connect.png"), fullPage: true });
+  });
+
+  it("backfill: a range started from the form is booked with the progress bar moving to 100 %", async () => {
+    const shop = "backfill-e2e.myshopify.com";
+    const DAY = 86_400_000;
+    // One clock for the orders and the form, so a run across midnight (UTC) shifts neither.
+    const NOW = Date.now();
+    const dayAgo = (n: number) => new Date(NOW - n * DAY).toISOString().slice(0, 10);
+    const orders = generateOrders(12, { seed: 909, startOrderNumber: 71_001, shop }).map((o, i) => {
+      const at = `${dayAgo(3 + (i % 4))}T12:00:00+00:00`;
+      return { ...o, created_at: at, processed_at: at, updated_at: at, line_items: o.line_items.map((l) => ({ ...l, sku: "" })) };
+    });
+    await stack.installAndConnect(shop);
+    await stack.db.client.shop.update({ where: { shop }, data: { settings: JSON.stringify({ bookkeeping: "draft", privateCustomers: "webshop" }) } });
+    await postJson(`${stack.shopifySim.url}/__sim/orders`, { shop, orders });
+    // Each page of orders answers slowly, so the bar is seen between its ends.
+    await postJson(`${stack.shopifySim.url}/__sim/holds`, { query: "KonteraBackfillPage", delayMs: 1_200, count: 3 });
+    await open("/app/backfill", { shop });
+    await visible("Book earlier orders").toBe(true);
+
+    await page.getByLabel("From").fill(dayAgo(7));
+    await page.getByLabel("To").fill(dayAgo(2));
+    await page.getByRole("button", { name: "Book these orders" }).click();
+
+    const seen = new Set<number>();
+    const bar = page.locator("progress");
+    await expect.poll(async () => {
+      const value = (await bar.count()) ? Number(await bar.first().getAttribute("value")) : -1;
+      if (value >= 0) seen.add(value);
+      return value;
+    }, { timeout: 45_000, interval: 200 }).toBe(100);
+    expect([...seen].some((v) => v > 0 && v < 100), `values seen: ${[...seen].join(", ")}`).toBe(true);
+
+    await visible("12 of 12 orders read").toBe(true);
+    expect(await text()).toMatch(/12 sent for booking · 0 skipped/);
+    await visible(`Orders from ${dayAgo(7)} to ${dayAgo(2)}`).toBe(true);
+    await page.waitForTimeout(800); // Polaris animates the bar to its value
+    await page.screenshot({ path: path.join(SCREENSHOTS, "backfill-en.png"), fullPage: true });
+
+    await waitSettled(stack, shop, 12);
+    expect(await stack.db.client.syncJob.count({ where: { shop, kind: "invoice", status: "succeeded" } })).toBe(12);
   });
 
   it("threw no error in any page", () => {

@@ -60,12 +60,3 @@ export async function openAdmin(stack: Stack, page: Page, appPath: string, o: { 
   const at = appPath === "/app" ? "" : appPath;
   await page.goto(`${stack.shopifySim.url}/store/${handle}/apps/kontera${at}?locale=${o.locale ?? "en"}`, { waitUntil: "networkidle" });
 }
-
-/** Opens an admin page of the app for the shop (`appPath` like "/app/backfill"); collects page errors. */
-export async function openAdminPage(stack: Stack, context: BrowserContext, shop: string, appPath = "/app"): Promise<{ page: Page; errors: string[] }> {
-  const page = context.pages()[0] ?? (await context.newPage());
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await openAdmin(stack, page, appPath, { shop });
-  return { page, errors };
-}
