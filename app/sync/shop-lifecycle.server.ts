@@ -52,6 +52,8 @@ export async function redactCustomer(shop: string, payload: { customer?: { id?: 
     db().syncJob.updateMany({ where: { shop, ...ofOrders }, data: { payload: JSON.stringify({ redacted: true }) } }),
     ...links.map((l) => db().documentLink.update({ where: { id: l.id }, data: { document: redactDocument(l.document!) } })),
     db().entityMap.deleteMany({ where: { shop, kind: "customer", localKey: { in: keys } } }),
+    // A mapping test keeps the whole order as Shopify sent it: it goes, the merchant can save another.
+    db().mappingTest.deleteMany({ where: { shop, orderId: { in: orders } } }),
   ]);
   log.info("customer data redacted", { orders: orders.length });
 }
@@ -66,6 +68,9 @@ export async function redactShop(shop: string): Promise<void> {
     db().oAuthState.deleteMany({ where: { shop } }),
     db().session.deleteMany({ where: { shop } }),
     db().webhookEvent.deleteMany({ where: { shop } }),
+    db().alert.deleteMany({ where: { shop } }),
+    db().mappingTest.deleteMany({ where: { shop } }),
+    db().backfill.deleteMany({ where: { shop } }),
     db().shop.deleteMany({ where: { shop } }),
   ]);
   log.info("shop data deleted");

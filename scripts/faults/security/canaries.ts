@@ -97,6 +97,12 @@ export const check: SecurityCheck = {
       if (sent.deliveries[0]?.status !== 200) failures.push(`order ${o.name} was not accepted (${sent.deliveries[0]?.status})`);
     }
     await waitSettled(stack, SHOP, count);
+    // The merchant saved the first order as a mapping test: a whole copy of it, canaries included.
+    const saved = await stack.adminFetch(SHOP, "/app/mapping?_data=routes%2Fapp.mapping", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ intent: "saveTest", order: orders[0].name, rules: [] }),
+    });
+    const savedTest = await saved.json().catch(() => null);
+    if (!savedTest?.test?.ok) failures.push(`control: the mapping test of ${orders[0].name} was not saved (${saved.status} ${JSON.stringify(savedTest)})`);
 
     // Controls: the canaries did travel (our database holds them before redaction, and Fortnox
     // got the name), so not finding them later means they were removed, not never there.
