@@ -17,3 +17,17 @@ if (check) {
   const current = readFileSync(target, "utf8");
   if (current !== derived) { console.error(`${target} is stale: run npm run db:generate`); process.exit(1); }
 } else writeFileSync(target, derived);
+
+// The PostgreSQL driver adapter runs a migration by splitting it at every ";", comments included:
+// a ";" in a comment leaves a fragment of prose to run as SQL, and the migration fails there.
+if (check) {
+  const { readdirSync } = await import("node:fs");
+  for (const dir of ["prisma/postgres/migrations"]) {
+    for (const m of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      const file = `${dir}/${m.name}/migration.sql`;
+      readFileSync(file, "utf8").split("\n").forEach((line, i) => {
+        if (/--.*;/.test(line)) { console.error(`${file}:${i + 1}: a ";" in a comment breaks the PostgreSQL migration (the adapter splits at it)`); process.exitCode = 1; }
+      });
+    }
+  }
+}

@@ -1,4 +1,4 @@
--- Alerts: a job ended in a problem or a connection was lost; what the admin shows and e-mails.
+-- Alerts: a job ended in a problem or a connection was lost: what the admin shows and e-mails.
 -- Shop.alertsEmailedAt throttles the e-mails to one per shop per interval.
 
 -- AlterTable
