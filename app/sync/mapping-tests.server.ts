@@ -2,7 +2,7 @@ import { db } from "~/db.server";
 import { invoiceDocument } from "~/domain/invoice-document";
 import { differences, expectedOf, type ExpectedDocument } from "~/domain/mapping-test";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
-import { findOrderJob, metafieldsFor, withRules } from "./preview.server";
+import { findOrder, metafieldsFor, withRules } from "./preview.server";
 import { saveSettings, type SaveResult } from "./settings.server";
 
 // Mapping tests: a previewed order saved with the document it should become. Saving rules re-runs
@@ -28,20 +28,20 @@ export type SaveTestResult = { ok: true; id: string } | { ok: false; reason: "or
 export async function saveMappingTest(shop: string, order: string, rules: unknown, name?: string): Promise<SaveTestResult> {
   const { provider, settings, issues } = await withRules(shop, rules);
   if (issues.some((i) => i.severity === "error")) return { ok: false, reason: "rules_invalid" };
-  const job = await findOrderJob(shop, order);
-  if (!job) return { ok: false, reason: "order_not_found" };
-  const payload = shopifyOrderSchema.parse(JSON.parse(job.payload));
+  const found = await findOrder(shop, order);
+  if (!found) return { ok: false, reason: "order_not_found" };
+  const payload = shopifyOrderSchema.parse(JSON.parse(found.payload));
   const metafields = await metafieldsFor(shop, payload, settings);
   const result = invoiceDocument({ order: payload, settings, provider, metafields });
   if (!result.ok) return { ok: false, reason: "not_bookable" };
   const data = {
-    name: (name?.trim() || job.subjectName || job.subjectId).slice(0, 100),
-    orderName: job.subjectName,
-    payload: job.payload,
+    name: (name?.trim() || found.name || found.orderId).slice(0, 100),
+    orderName: found.name,
+    payload: found.payload,
     metafields: metafields ? JSON.stringify(metafields) : null,
     expected: JSON.stringify(expectedOf(result.document)),
   };
-  const saved = await db().mappingTest.upsert({ where: { shop_orderId: { shop, orderId: job.subjectId } }, create: { shop, orderId: job.subjectId, ...data }, update: data });
+  const saved = await db().mappingTest.upsert({ where: { shop_orderId: { shop, orderId: found.orderId } }, create: { shop, orderId: found.orderId, ...data }, update: data });
   return { ok: true, id: saved.id };
 }
 

@@ -6,6 +6,7 @@ import { metafieldsReferenced, validateRules, type RuleIssue } from "~/domain/ru
 import { mappingSettingsSchema, type MappingSettings } from "~/domain/settings";
 import { shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
 import { orderMetafields } from "~/shopify/order-metafields.server";
+import { ordersPage, shopTimezone } from "~/shopify/order-reads.server";
 import { loadSettings } from "./settings.server";
 import { currentTarget } from "./target.server";
 
@@ -34,8 +35,24 @@ export type Preview =
   | { ok: true; provider: Provider; document?: AccountingDocument; issues: RuleIssue[]; mappingIssues: { message: string; messageSv: string }[] }
   | { ok: false; reason: "order_not_found" | "rules_invalid"; issues: RuleIssue[] };
 
+/**
+ * The order to preview: as Kontera received it, else read from Shopify (GraphQL, the backfill's
+ * converter), so any order of the shop can be previewed before Kontera ever saw it.
+ */
+export async function findOrder(shop: string, order: string): Promise<{ orderId: string; name: string | null; payload: string } | null> {
+  const job = await findOrderJob(shop, order);
+  if (job) return { orderId: job.subjectId, name: job.subjectName, payload: job.payload };
+  const q = order.trim();
+  // Order ids are long (13 digits today); what merchants type as a number is the order's number.
+  const id = /^\d{11,}$/.test(q) ? q : /^gid:\/\/shopify\/Order\/(\d+)$/.exec(q)?.[1];
+  const search = id ? `id:${id}` : /^#?[\w-]{1,40}$/.test(q) ? `name:${q.startsWith("#") ? q : `#${q}`}` : null;
+  if (!search) return null;
+  const found = (await ordersPage(shop, search, null, await shopTimezone(shop))).orders[0];
+  return found ? { orderId: found.admin_graphql_api_id, name: found.name, payload: JSON.stringify(found) } : null;
+}
+
 /** Order ids as the admin shows them: a gid, or the number in it, or the order's name (#1001). */
-export async function findOrderJob(shop: string, order: string) {
+async function findOrderJob(shop: string, order: string) {
   const q = order.trim().slice(0, 100);
   const gid = /^\d+$/.test(q) ? `gid://shopify/Order/${q}` : q;
   return (
@@ -62,9 +79,9 @@ export async function metafieldsFor(shop: string, order: ShopifyOrder, settings:
 export async function previewOrder(shop: string, order: string, rules: unknown): Promise<Preview> {
   const { provider, settings, issues } = await withRules(shop, rules);
   if (issues.some((i) => i.severity === "error")) return { ok: false, reason: "rules_invalid", issues };
-  const job = await findOrderJob(shop, order);
-  if (!job) return { ok: false, reason: "order_not_found", issues };
-  const payload = shopifyOrderSchema.parse(JSON.parse(job.payload));
+  const found = await findOrder(shop, order);
+  if (!found) return { ok: false, reason: "order_not_found", issues };
+  const payload = shopifyOrderSchema.parse(JSON.parse(found.payload));
   const metafields = await metafieldsFor(shop, payload, settings);
   const result = invoiceDocument({ order: payload, settings, provider, metafields });
   if (result.ok) return { ok: true, provider, document: result.document, issues: [...issues, ...result.warnings], mappingIssues: [] };

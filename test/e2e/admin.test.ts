@@ -170,6 +170,14 @@ describe("the admin", () => {
     const link = await waitFor("the order to be booked", () => stack.db.client.documentLink.findFirst({ where: { shop: SHOP, kind: "invoice", orderId: order.admin_graphql_api_id } }));
     const { Invoices } = await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/invoices`)).json();
     expect(Invoices.find((i: any) => String(i.DocumentNumber) === link.remoteNumber)?.Remarks).toBe("Order 8021 via Kontera AB");
+
+    // An order Kontera never received (its webhook lost) is previewed straight from Shopify.
+    const unseen = withIdentity(fixtureOrder("simple-1001.json"), 7400000000031, 8031);
+    // Recent: without read_all_orders Shopify shows only the last 60 days' orders.
+    unseen.created_at = unseen.processed_at = unseen.updated_at = new Date(Date.now() - 86_400_000).toISOString();
+    await postJson(`${stack.shopifySim.url}/__sim/orders`, { shop: SHOP, order: unseen });
+    await page.getByLabel("Or an order name or id").fill("8031");
+    await visible("Invoice text: Order 8031 via Kontera AB").toBe(true);
   });
 
   it("connections: Test connection reads the company through the worker's client", async () => {

@@ -46,7 +46,7 @@ describe("the sv/en catalogue", () => {
 
   it("finds no English text written straight into the admin's pages", () => {
     const bare: string[] = [];
-    for (const { f, text } of source.filter((s) => s.f.endsWith(".tsx") && s.f.startsWith(`routes${path.sep}app`))) {
+    for (const { f, text } of source.filter((s) => s.f.endsWith(".tsx") && (s.f.startsWith(`routes${path.sep}app`) || s.f.startsWith(`components${path.sep}`)))) {
       text.split("\n").forEach((line, i) => {
         // JSX text between tags, and the Polaris props that carry words.
         for (const m of line.matchAll(/>\s*([^<>{}()=;]*[A-Za-zåäöÅÄÖ]{3,}[^<>{}()=;]*)\s*<\//g)) bare.push(`${f}:${i + 1}: ${m[1].trim()}`);

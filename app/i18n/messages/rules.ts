@@ -107,7 +107,7 @@ export const rules = defineMessages({
   "rules.preview.order": { en: "Order", sv: "Order" },
   "rules.preview.orderId": { en: "Or an order name or id", sv: "Eller ett ordernamn eller id" },
   "rules.preview.pick": { en: "Choose an order", sv: "Välj en order" },
-  "rules.preview.notFound": { en: "Kontera has not received that order.", sv: "Kontera har inte tagit emot den ordern." },
+  "rules.preview.notFound": { en: "The shop has no order with that name or id.", sv: "Butiken har ingen order med det namnet eller id:t." },
   "rules.preview.fix": { en: "Correct the rules to see the preview.", sv: "Rätta reglerna för att se förhandsgranskningen." },
   "rules.preview.customer": { en: "Customer", sv: "Kund" },
   "rules.preview.fields": { en: "Fields", sv: "Fält" },
