@@ -17,13 +17,17 @@ type Answer = {
   test?: { ok: true; company: string } | { ok: false; reason: string; message: string };
 };
 
+/** The provider's login cannot run inside the admin iframe: an authorizeUrl answer opens at the top level. */
+export function useTopLevelRedirect(answer: { authorizeUrl?: string } | undefined) {
+  useEffect(() => {
+    if (answer?.authorizeUrl) window.open(answer.authorizeUrl, "_top");
+  }, [answer]);
+}
+
 export function ConnectionCard({ connection, target }: { connection: Connection; target: boolean }) {
   const t = useT();
   const fetcher = useFetcher<Answer>();
-  useEffect(() => {
-    // The provider's login cannot run inside the admin iframe: open it at the top level.
-    if (fetcher.data?.authorizeUrl) window.open(fetcher.data.authorizeUrl, "_top");
-  }, [fetcher.data]);
+  useTopLevelRedirect(fetcher.data);
   const name = t(`provider.${connection.provider}`);
   const connected = connection.status === "active";
   const ask = fetcher.data?.switchChoice;

@@ -23,12 +23,17 @@ export interface RateLimit {
   windowMs: number;
 }
 
-/** Waits until a request slot is free. Uses Redis' clock so workers on other machines agree. */
+/** Redis' clock in ms, so workers on other machines agree on the window. */
+async function redisNow(client: Redis): Promise<number> {
+  const [sec, micro] = await client.time();
+  return Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+}
+
+/** Waits until a request slot is free. */
 export async function acquireSlot(client: Redis, key: string, limit: RateLimit): Promise<number> {
   let waited = 0;
   for (;;) {
-    const [sec, micro] = await client.time();
-    const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+    const now = await redisNow(client);
     const wait = Number(await client.eval(ACQUIRE, 1, key, now, limit.windowMs, limit.max, `${now}:${randomUUID()}`));
     if (wait <= 0) return waited;
     waited += wait;
@@ -38,7 +43,5 @@ export async function acquireSlot(client: Redis, key: string, limit: RateLimit):
 
 /** How many of the window's slots are taken now (for the admin's usage gauge; reads only). */
 export async function slotsInUse(client: Redis, key: string, limit: RateLimit): Promise<number> {
-  const [sec, micro] = await client.time();
-  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
-  return client.zcount(key, now - limit.windowMs, "+inf");
+  return client.zcount(key, (await redisNow(client)) - limit.windowMs, "+inf");
 }

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { useEffect } from "react";
-import { ConnectionCard } from "~/components/ConnectionCard";
+import { ConnectionCard, useTopLevelRedirect } from "~/components/ConnectionCard";
 import { DocumentsChart } from "~/components/DocumentsChart";
+import { JobStatusBadge } from "~/components/JobStatusBadge";
 import { ReplayButton } from "~/components/ReplayButton";
 import { useLocale, useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
@@ -19,12 +19,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({ ...overview, alerts: alerts.filter((a) => a.kind === "job_failed") });
 };
 
-const TONE: Record<string, "critical" | "warning" | "attention" | undefined> = { needs_action: "critical", failed: "critical", needs_review: "warning", paused: "attention" };
 
 function Reconnect({ provider }: { provider: string }) {
   const t = useT();
   const fetcher = useFetcher<{ authorizeUrl?: string }>();
-  useEffect(() => { if (fetcher.data?.authorizeUrl) window.open(fetcher.data.authorizeUrl, "_top"); }, [fetcher.data]);
+  useTopLevelRedirect(fetcher.data);
   return (
     <Banner tone="critical" title={t("connections.banner", { provider: t(`provider.${provider}`) })}
       action={{ content: t("home.reconnect"), onAction: () => fetcher.submit({ intent: "connect", provider }, { method: "post", action: "/app/connection" }), loading: fetcher.state !== "idle" }} />
@@ -124,7 +123,7 @@ export default function Index() {
                   headings={[t("home.col.order"), t("home.col.status"), t("home.col.reason"), ""]}
                   rows={problems.map((p) => [
                     <Link key="o" to={`/app/orders?q=${encodeURIComponent(p.subjectName ?? "")}`}>{p.subjectName ?? p.id}</Link>,
-                    <Badge key="b" tone={TONE[p.status]}>{t(`status.${p.status}`)}</Badge>,
+                    <JobStatusBadge key="b" status={p.status} />,
                     messageIn(locale, p.lastErrorCode, p.lastError),
                     <ReplayButton key="r" id={p.id} />,
                   ])}

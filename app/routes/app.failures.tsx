@@ -3,10 +3,11 @@ import { json } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Page, Select, Text, useIndexResourceState } from "@shopify/polaris";
 import { z } from "zod";
+import { JobStatusBadge } from "~/components/JobStatusBadge";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
-import { messageIn, PROBLEM_STATUSES } from "~/sync/causes";
+import { JOB_KINDS, messageIn, PROBLEM_STATUSES } from "~/sync/causes";
 import { failureFilterSchema, failureGroups, groupJobIds, type FailureGroup } from "~/sync/failures.server";
 import { replayJobs } from "~/sync/replay.server";
 
@@ -34,7 +35,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json({ replayed: await replayJobs(session.shop, ids) });
 };
 
-const TONE: Record<string, "critical" | "warning" | "attention"> = { failed: "critical", needs_action: "critical", needs_review: "warning", paused: "attention" };
 
 function Group({ group, filter }: { group: FailureGroup; filter: Record<string, string> }) {
   const t = useT();
@@ -76,7 +76,7 @@ function Group({ group, filter }: { group: FailureGroup; filter: Record<string, 
             <IndexTable.Row id={job.id} key={job.id} position={i} selected={selectedResources.includes(job.id)}>
               <IndexTable.Cell><Link to={`/app/orders?q=${encodeURIComponent(job.subjectName ?? "")}`}>{job.subjectName ?? job.id}</Link></IndexTable.Cell>
               <IndexTable.Cell>{t(`kind.${job.kind}`)}</IndexTable.Cell>
-              <IndexTable.Cell><Badge tone={TONE[job.status]}>{t(`status.${job.status}`)}</Badge></IndexTable.Cell>
+              <IndexTable.Cell><JobStatusBadge status={job.status} /></IndexTable.Cell>
               <IndexTable.Cell>{job.attempts}</IndexTable.Cell>
               <IndexTable.Cell>{formatDateTime(locale, job.updatedAt)}</IndexTable.Cell>
             </IndexTable.Row>
@@ -97,7 +97,7 @@ function Filters() {
   return (
     <InlineStack gap="300" blockAlign="end">
       <Select label={t("failures.filter.status")} value={filter.status} onChange={set("status")} options={[all, ...PROBLEM_STATUSES.map((s) => ({ label: t(`status.${s}`), value: s }))]} />
-      <Select label={t("failures.filter.kind")} value={filter.kind} onChange={set("kind")} options={[all, ...["invoice", "credit", "cancel", "payment"].map((k) => ({ label: t(`kind.${k}`), value: k }))]} />
+      <Select label={t("failures.filter.kind")} value={filter.kind} onChange={set("kind")} options={[all, ...JOB_KINDS.map((k) => ({ label: t(`kind.${k}`), value: k }))]} />
       <Select label={t("failures.filter.since")} value={filter.since} onChange={set("since")} options={[all, ...["24h", "7d", "30d"].map((s) => ({ label: t(`failures.since.${s}`), value: s }))]} />
     </InlineStack>
   );

@@ -11,7 +11,7 @@ import type { RuleInput, RuleIssue } from "~/domain/rules";
 import { useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
 import { deleteMappingTest, listMappingTests, runMappingTests, saveMappingTest, saveRules, type TestRun } from "~/sync/mapping-tests.server";
-import { previewableOrders, previewOrder } from "~/sync/preview.server";
+import { previewableOrders, previewOrder, withRules } from "~/sync/preview.server";
 import { loadSettings } from "~/sync/settings.server";
 import { currentTarget } from "~/sync/target.server";
 
@@ -35,7 +35,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = session;
   switch (parsed.data.intent) {
     case "preview": {
-      const [preview, tests] = await Promise.all([previewOrder(shop, parsed.data.order, parsed.data.rules), runMappingTests(shop, parsed.data.rules)]);
+      // One read of the settings and target for both: this runs on every edit the merchant makes.
+      const context = await withRules(shop, parsed.data.rules);
+      const [preview, tests] = await Promise.all([previewOrder(shop, parsed.data.order, context), runMappingTests(shop, context)]);
       return json({ preview, tests: tests.map(({ actual: _, ...t }) => t) });
     }
     case "saveTest":

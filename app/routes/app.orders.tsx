@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, DataTable, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
 import { messageIn } from "~/sync/causes";
 import { orderHistory, type OrderHistory } from "~/sync/history.server";
+import { JobStatusBadge } from "~/components/JobStatusBadge";
 import { ReplayButton } from "~/components/ReplayButton";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -16,9 +17,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({ q, orders: await orderHistory(session.shop, q) });
 };
 
-const TONE: Record<string, "success" | "critical" | "warning" | "attention" | "info" | undefined> = {
-  succeeded: "success", failed: "critical", needs_action: "critical", needs_review: "warning", paused: "attention", retrying: "attention", pending: "info", running: "info",
-};
 const REPLAYABLE = new Set(["failed", "needs_action", "paused", "retrying"]);
 
 function Order({ order }: { order: OrderHistory }) {
@@ -42,7 +40,7 @@ function Order({ order }: { order: OrderHistory }) {
           <BlockStack gap="200" key={job.id}>
             <InlineStack gap="200" blockAlign="center">
               <Text as="h3" variant="headingSm">{t(`kind.${job.kind}`)} · {t(`provider.${job.provider}`)}</Text>
-              <Badge tone={TONE[job.status]}>{t(`status.${job.status}`)}</Badge>
+              <JobStatusBadge status={job.status} />
               {REPLAYABLE.has(job.status) && <ReplayButton id={job.id} />}
             </InlineStack>
             {job.lastError && job.status !== "succeeded" && <Text as="p" tone="critical">{messageIn(locale, job.lastErrorCode, job.lastError)}</Text>}

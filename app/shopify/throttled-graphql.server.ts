@@ -42,9 +42,8 @@ function graphqlErrorsOf(e: unknown): { errors: { message?: string; extensions?:
  */
 export async function throttledRead<T>(shop: string, key: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const bucketKey = shop;
     // A query not yet seen is assumed to cost the most any query may (Shopify checks the requested cost).
-    const wait = waitFor(buckets.get(bucketKey), lastCost.get(key) ?? MAX_QUERY_COST);
+    const wait = waitFor(buckets.get(shop), lastCost.get(key) ?? MAX_QUERY_COST);
     if (wait > 0) {
       log.debug("waiting for Shopify's cost bucket", { shop, ms: wait });
       await sleep(wait);
@@ -58,7 +57,7 @@ export async function throttledRead<T>(shop: string, key: string, query: string,
       const cost = remember(shop, gql.extensions);
       if (gql.errors.some((x) => x.extensions?.code === "THROTTLED") && attempt < MAX_THROTTLED_RETRIES) {
         if (cost?.requestedQueryCost) lastCost.set(key, cost.requestedQueryCost);
-        const ms = Math.max(500, waitFor(buckets.get(bucketKey), cost?.requestedQueryCost ?? 100));
+        const ms = Math.max(500, waitFor(buckets.get(shop), cost?.requestedQueryCost ?? 100));
         log.info("Shopify throttled a read; waiting", { shop, ms });
         await sleep(ms);
         continue;

@@ -1,17 +1,16 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { db } from "~/db.server";
-import { causeOf, groupMessage, PROBLEM_STATUSES } from "./causes";
+import { causeOf, groupMessage, JOB_KINDS, PROBLEM_STATUSES } from "./causes";
 
 // The failed-syncs page: every job that stopped for a reason the merchant must see, grouped by
 // cause so "Article 123 does not exist — 37 orders" is one line with one fix and one Replay.
 
-const KINDS = ["invoice", "credit", "cancel", "payment"] as const;
 const SINCE_MS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
 
 export const failureFilterSchema = z.object({
   status: z.enum(["all", ...PROBLEM_STATUSES]).catch("all"),
-  kind: z.enum(["all", ...KINDS]).catch("all"),
+  kind: z.enum(["all", ...JOB_KINDS]).catch("all"),
   since: z.enum(["all", "24h", "7d", "30d"]).catch("all"),
 });
 export type FailureFilter = z.infer<typeof failureFilterSchema>;

@@ -2,7 +2,7 @@ import { db } from "~/db.server";
 import { invoiceDocument } from "~/domain/invoice-document";
 import { differences, expectedOf, type ExpectedDocument } from "~/domain/mapping-test";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
-import { findOrder, metafieldsFor, withRules } from "./preview.server";
+import { findOrder, metafieldsFor, withRules, type RulesContext } from "./preview.server";
 import { saveSettings, type SaveResult } from "./settings.server";
 
 // Mapping tests: a previewed order saved with the document it should become. Saving rules re-runs
@@ -49,9 +49,9 @@ export async function deleteMappingTest(shop: string, id: string): Promise<boole
   return (await db().mappingTest.deleteMany({ where: { shop, id } })).count > 0;
 }
 
-/** Every saved test under these rules (stored settings otherwise). */
-export async function runMappingTests(shop: string, rules: unknown): Promise<(TestRun & { actual?: ExpectedDocument })[]> {
-  const [{ provider, settings }, tests] = await Promise.all([withRules(shop, rules), db().mappingTest.findMany({ where: { shop }, orderBy: { createdAt: "asc" } })]);
+/** Every saved test under these rules (the stored settings when they do not validate). */
+export async function runMappingTests(shop: string, { provider, settings }: RulesContext): Promise<(TestRun & { actual?: ExpectedDocument })[]> {
+  const tests = await db().mappingTest.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
   return tests.map((t) => {
     const result = invoiceDocument({
       order: shopifyOrderSchema.parse(JSON.parse(t.payload)), settings, provider,
@@ -72,7 +72,7 @@ export type SaveRulesResult = SaveResult | { ok: false; testsFailed: TestRun[] }
  * the changes; confirmed tests then expect their new documents.
  */
 export async function saveRules(shop: string, rules: unknown, confirmed: boolean): Promise<SaveRulesResult> {
-  const runs = await runMappingTests(shop, rules);
+  const runs = await runMappingTests(shop, await withRules(shop, rules));
   const failed = runs.filter((r) => !r.passed);
   if (failed.length && !confirmed) return { ok: false, testsFailed: failed.map(({ actual: _, ...r }) => r) };
   const saved = await saveSettings(shop, { rules });

@@ -88,7 +88,6 @@ export async function shopOverview(shop: string) {
   const since = oldest?.enqueuedAt ?? oldest?.createdAt;
   return {
     ...connections,
-    counts,
     windows: { day, week },
     chart,
     queue: { waiting: (counts.pending ?? 0) + (counts.retrying ?? 0), lagSeconds: since ? Math.max(0, Math.round((now - since.getTime()) / 1000)) : 0 },

@@ -61,8 +61,14 @@ async function findOrderJob(shop: string, order: string) {
   );
 }
 
-/** The shop's settings with other rules in them, and the system they would book into. */
-export async function withRules(shop: string, rules: unknown): Promise<{ provider: Provider; settings: MappingSettings; issues: RuleIssue[] }> {
+/** The shop's settings with other rules in them, the system they would book into, and the rules' issues. */
+export interface RulesContext {
+  provider: Provider;
+  settings: MappingSettings;
+  issues: RuleIssue[];
+}
+
+export async function withRules(shop: string, rules: unknown): Promise<RulesContext> {
   const [{ target }, stored] = await Promise.all([currentTarget(shop), loadSettings(shop)]);
   const provider = target as Provider;
   const issues = validateRules(rules, provider);
@@ -76,8 +82,7 @@ export async function metafieldsFor(shop: string, order: ShopifyOrder, settings:
   return keys.length ? orderMetafields(shop, order.admin_graphql_api_id, keys) : undefined;
 }
 
-export async function previewOrder(shop: string, order: string, rules: unknown): Promise<Preview> {
-  const { provider, settings, issues } = await withRules(shop, rules);
+export async function previewOrder(shop: string, order: string, { provider, settings, issues }: RulesContext): Promise<Preview> {
   if (issues.some((i) => i.severity === "error")) return { ok: false, reason: "rules_invalid", issues };
   const found = await findOrder(shop, order);
   if (!found) return { ok: false, reason: "order_not_found", issues };
