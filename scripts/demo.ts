@@ -1,7 +1,8 @@
 // `npm run demo`: the main job on a fresh machine. Starts redis-server, a SQLite database, the
 // Fortnox, Visma and Shopify simulators, the app and the worker; installs a demo shop, connects
 // Fortnox (or Visma, --target visma) through OAuth, sends a burst of signed order webhooks (some
-// delivered twice), waits until every order is settled and prints a summary.
+// delivered twice), waits until every order is settled, shows the order page's Replay on one
+// order that stops, and prints a summary.
 // Flags: --target fortnox|visma, --orders DIR, --json, --serve.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -10,6 +11,7 @@ import { parseArgs } from "node:util";
 import { generateOrders } from "../test/fixtures/shopify/orders";
 import { ROOT } from "../test/helpers/services";
 import { bin, startStack, waitSettled, type Stack } from "../test/helpers/stack";
+import { orderPageStep } from "./demo-order-page";
 
 const SHOP = "kontera-demo.myshopify.com";
 const { values: args } = parseArgs({
@@ -127,6 +129,13 @@ async function main() {
         ...rejected.map((r) => ({ order: r, status: "rejected", reason: "the app refused the webhook" }))],
     };
 
+    // The order page (Fortnox simulator only: the step adds a currency to the company as the fix).
+    let orderPage = null;
+    if (TARGET === "fortnox" && !external) {
+      say("the order page: an order Fortnox refuses, its block's data, Replay…");
+      orderPage = await orderPageStep(stack, SHOP, orders[0].payload);
+    }
+
     if (!args.json) {
       console.log("\nKontera demo summary");
       console.log(`  orders sent          ${summary.orders}`);
@@ -139,9 +148,13 @@ async function main() {
       console.log(`  API calls per order  ${summary.apiCallsPerOrder}`);
       console.log(`  elapsed              ${(elapsedMs / 1000).toFixed(1)} s`);
       for (const f of summary.failures) console.log(`  ! ${f.order}: ${f.status} — ${f.reason}`);
+      if (orderPage) {
+        console.log(`  order page           ${orderPage.order}: ${orderPage.before} (${orderPage.why}), tags ${orderPage.tagsBefore.join(" ")}`);
+        console.log(`                       Replay → ${orderPage.replay} → ${orderPage.after}, ${orderPage.document}, tags ${orderPage.tagsAfter.join(" ")}, metafield ${orderPage.metafield}`);
+      }
       console.log(`  admin                ${summary.adminUrl}`);
     }
-    if (args.json) console.log(JSON.stringify(summary));
+    if (args.json) console.log(JSON.stringify({ ...summary, orderPage }));
     if (args.serve) {
       say(`\nserving: app ${stack.appUrl}, admin ${summary.adminUrl}; Ctrl-C stops everything`);
       return;

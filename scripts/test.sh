@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 node scripts/prisma-postgres.mjs --check
 npx tsc --noEmit
 npx remix vite:build >/dev/null
+# The order page's admin extensions: type-checked, bundled by the Shopify CLI, 64 KB limit checked.
+npm run --silent build:extensions
 
 echo "== unit, simulator and connector contract tests (the contract: both connectors over HTTP against both simulators)"
 npx vitest run test/unit test/simulators test/contract

@@ -7,6 +7,7 @@ import { connections } from "./messages/connections";
 import { dashboard } from "./messages/dashboard";
 import { failures } from "./messages/failures";
 import { home } from "./messages/home";
+import { orderBlock } from "./messages/order-block";
 import { orders } from "./messages/orders";
 import { rules } from "./messages/rules";
 import { settings } from "./messages/settings";
@@ -17,7 +18,7 @@ import { settings } from "./messages/settings";
 export type Locale = "en" | "sv";
 export const LOCALES: Locale[] = ["en", "sv"];
 
-export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard, ...alerts, ...rules, ...backfill };
+export const catalog: Record<string, Message> = { ...common, ...home, ...causes, ...failures, ...orders, ...settings, ...connections, ...dashboard, ...alerts, ...rules, ...backfill, ...orderBlock };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;

@@ -76,6 +76,12 @@ export async function withRules(shop: string, rules: unknown): Promise<RulesCont
   return { provider, settings, issues };
 }
 
+/** The shop's saved settings and target: what the worker would book under now. */
+export async function savedRules(shop: string): Promise<RulesContext> {
+  const [{ target }, stored] = await Promise.all([currentTarget(shop), loadSettings(shop)]);
+  return { provider: target as Provider, settings: stored.settings, issues: [] };
+}
+
 /** The metafields the rules read, from Shopify, as the worker reads them. */
 export async function metafieldsFor(shop: string, order: ShopifyOrder, settings: MappingSettings): Promise<Record<string, string> | undefined> {
   const keys = metafieldsReferenced(settings.rules);

@@ -34,6 +34,12 @@ describe("npm run demo", () => {
     expect(s.needsAction).toBe(0);
     expect(s.apiCallsPerOrder).toBeGreaterThan(0);
     expect(s.elapsedMs).toBeGreaterThan(0);
+    // The order page: the refused order's block data, Replay from it, and Shopify's order following.
+    expect(s.orderPage).toMatchObject({
+      before: "needs_action", why: "The order's currency is not set up in the accounting system.", tagsBefore: ["kontera:needs-action"],
+      replay: "replayed", after: "booked", tagsAfter: ["kontera:synced"], metafield: "synced",
+    });
+    expect(s.orderPage.document).toMatch(/^Invoice \d+$/);
     expect(s.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/store\/kontera-demo\/apps\/kontera$/);
     console.log(`[figures] demo: ${s.orders} orders, ${s.documents} invoices, ${s.duplicates} duplicates, ${s.apiCallsPerOrder} API calls/order, ${s.elapsedMs} ms`);
   }, 600_000);

@@ -57,6 +57,35 @@ describe("the sv/en catalogue", () => {
   });
 });
 
+describe("the order page extensions' locale files (extensions/order-sync/locales)", () => {
+  const dir = path.resolve(__dirname, "../../extensions/order-sync");
+  const flat = (o: unknown, prefix = ""): Record<string, string> =>
+    Object.entries(o as Record<string, unknown>).reduce<Record<string, string>>((acc, [k, v]) => {
+      // A {one, other} object is one plural message.
+      if (v && typeof v === "object" && !("other" in v)) Object.assign(acc, flat(v, `${prefix}${k}.`));
+      else acc[`${prefix}${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+      return acc;
+    }, {});
+  const en = flat(JSON.parse(readFileSync(path.join(dir, "locales/en.default.json"), "utf8")));
+  const sv = flat(JSON.parse(readFileSync(path.join(dir, "locales/sv.json"), "utf8")));
+  const vars = (text: string) => [...new Set([...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]))].sort().join();
+
+  it("say the same things in both languages, with the same placeholders, and name their locale for the backend", () => {
+    expect(Object.keys(sv).sort()).toEqual(Object.keys(en).sort());
+    expect(Object.keys(en).filter((k) => vars(en[k]) !== vars(sv[k] ?? ""))).toEqual([]);
+    expect([en.locale, sv.locale]).toEqual(["en", "sv"]);
+  });
+
+  it("have every key the extensions ask for", () => {
+    const src = readdirSync(path.join(dir, "src")).map((f) => readFileSync(path.join(dir, "src", f), "utf8")).join("\n");
+    const asked = [...src.matchAll(/\bt\(\s*"([\w.]+)"/g)].map((m) => m[1]);
+    const prefixes = [...src.matchAll(/\bt\(\s*`([\w.]*)\$\{/g)].map((m) => m[1]);
+    expect(asked.length).toBeGreaterThan(15);
+    expect(asked.filter((k) => !(k in en))).toEqual([]);
+    expect(prefixes.filter((p) => !Object.keys(en).some((k) => k.startsWith(p)))).toEqual([]);
+  });
+});
+
 describe("choosing the language", () => {
   it("follows Shopify's locale parameter first, then Accept-Language, and defaults to English", () => {
     expect(localeFrom("sv")).toBe("sv");

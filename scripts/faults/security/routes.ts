@@ -29,6 +29,9 @@ interface ShopA {
   failedJobId: string;
   bookedJobId: string;
   orderName: string;
+  /** A's orders by their number in Shopify (what the order page's extensions ask with). */
+  bookedOrderId: string;
+  failedOrderId: string;
   /** A paused backfill of A's (paused: the worker leaves it alone, so A's rows stay still). */
   backfillId: string;
   host: string;
@@ -237,6 +240,32 @@ const ROUTES: Record<string, Route> = {
       { what: "POST /app/jobs/<A's booked job>/replay", method: "POST", token: "bearer", url: (a) => data(`/app/jobs/${a.bookedJobId}/replay`, "app.jobs.$id.replay"), asB: { status: 404 } },
     ],
   },
+  // The order page's extensions: B asking for A's orders finds orders it does not know.
+  "api.orders.$id": {
+    exports: ["loader", "action"],
+    calls: [
+      {
+        what: "GET /api/orders/<A's booked order>", method: "GET", token: "bearer", url: (a) => `/api/orders/${a.bookedOrderId}`,
+        asB: { status: 200, check: async (s) => (json(s)?.state === "not_synced" && json(s)?.documents?.length === 0 ? null : `expected A's order unknown to B, got ${s.body.slice(0, 160)}`) },
+      },
+      {
+        what: "GET /api/orders/<A's booked order>?view=preview", method: "GET", token: "bearer", url: (a) => `/api/orders/${a.bookedOrderId}?view=preview`,
+        asB: { status: 200, check: async (s) => (json(s)?.document === null && json(s)?.view?.state === "not_synced" ? null : `expected no document for B, got ${s.body.slice(0, 160)}`) },
+      },
+      {
+        what: "POST /api/orders/<A's failed order> (Replay / Sync now)", method: "POST", token: "bearer", url: (a) => `/api/orders/${a.failedOrderId}`,
+        asB: { status: 200, check: async (s) => (json(s)?.outcome === "not_found" ? null : `expected A's order not found for B, got ${s.body.slice(0, 160)}`) },
+      },
+    ],
+  },
+  "api.orders.sync": {
+    exports: ["action"],
+    calls: [{
+      what: "POST /api/orders/sync {ids: A's orders}", method: "POST", token: "bearer", url: () => "/api/orders/sync",
+      body: (a) => jsonBody({ ids: [`gid://shopify/Order/${a.failedOrderId}`, `gid://shopify/Order/${a.bookedOrderId}`] })(),
+      asB: { status: 200, check: async (s) => (json(s)?.counts?.not_found === 2 ? null : `expected both of A's orders not found for B, got ${s.body.slice(0, 160)}`) },
+    }],
+  },
   "auth.$": {
     exports: ["loader"],
     calls: [
@@ -384,6 +413,8 @@ async function setUp(stack: Stack, seed: number, failures: string[]): Promise<Sh
     backfillId: backfill.id,
     failedJobId: failed?.id ?? "none",
     orderName: orders[0].name,
+    bookedOrderId: String(orders.find((o) => o.admin_graphql_api_id === booked?.subjectId)?.id ?? "none"),
+    failedOrderId: String(orders.find((o) => o.admin_graphql_api_id === failed?.subjectId)?.id ?? "none"),
     bookedJobId: booked?.id ?? "none",
     host: Buffer.from(`admin.shopify.com/store/${handle(SHOP_A)}`).toString("base64").replace(/=+$/, ""),
     needles: [

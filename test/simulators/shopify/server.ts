@@ -5,8 +5,9 @@
 // The app reaches it by rewriting https://<shop>.myshopify.com/<path> to <sim.url>/<shop>.myshopify.com/<path>.
 import http from "node:http";
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { listenOnLoopback } from "../listen.js";
+import { serveExtension } from "./extension-host";
 import { buildAdminSchema, merchantSetsMetafields, type AdminContext, type MetafieldsSetInput } from "./admin-schema";
 import { BulkOperations, flattenBulkResult, type BulkHost } from "./bulk";
 import { execute, prepare, type GqlError } from "./gql-exec";
@@ -159,7 +160,8 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
       return flattenBulkResult(result.data ?? {});
     },
   };
-  const webhooks = new WebhookSender({ apiSecret: opts.apiSecret, appUrl, appTomlPath: opts.appTomlPath ?? join(process.cwd(), "shopify.app.toml"), state });
+  const appTomlPath = opts.appTomlPath ?? join(process.cwd(), "shopify.app.toml");
+  const webhooks = new WebhookSender({ apiSecret: opts.apiSecret, appUrl, appTomlPath, state });
   const log = opts.log ?? (() => {});
 
   // ------------------------------------------------------------------------------------------
@@ -703,6 +705,14 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
       res.writeHead(200, { "Content-Type": "application/jsonl", "Content-Length": String(Buffer.byteLength(body)) });
       res.end(body);
       return;
+    }
+
+    // The admin's host for the app's UI extensions (the order page's block and actions).
+    const extension = /^\/store\/([a-zA-Z0-9][a-zA-Z0-9-]*)\/extensions\/(.+)$/.exec(url.pathname);
+    if (extension) {
+      const storeHandle = extension[1]!.toLowerCase();
+      const shop = `${storeHandle}.myshopify.com`;
+      return serveExtension(req, res, url, { appDir: dirname(appTomlPath), appUrl, shop, storeHandle, mintIdToken: () => mintIdToken(opts, shop, 1) }, extension[2]!);
     }
 
     const store = /^\/store\/([a-zA-Z0-9][a-zA-Z0-9-]*)\/apps\/([^/]+)(\/.*)?$/.exec(url.pathname);
