@@ -1,4 +1,5 @@
 import type { AccountingDocument, DocumentCustomer, DocumentKind, DocumentRow } from "~/domain/accounting";
+import type { CustomerField } from "~/domain/customer";
 import type { PlannedPayment } from "~/domain/payments";
 
 // The one interface every accounting system implements. Shared logic (the entity cache, locks,
@@ -65,6 +66,13 @@ export interface AccountingConnector {
   /** Exact match on a customer we would create for `customer`, or null. */
   findCustomer(customer: DocumentCustomer): Promise<string | null>;
   createCustomer(customer: DocumentCustomer): Promise<string>;
+  /**
+   * Writes `fields` of `customer` onto the existing customer `id`, clearing those now empty in
+   * Shopify; every other field stays as the accountant left it.
+   */
+  updateCustomer(id: string, customer: DocumentCustomer, fields: readonly CustomerField[]): Promise<void>;
+  /** Marks the customer inactive: accounting customers carry history and are never deleted. */
+  deactivateCustomer(id: string): Promise<void>;
   /** The article `row` is booked on in this target, or null where the row is booked by account alone. */
   articleFor(row: DocumentRow, doc: AccountingDocument): ArticleSpec | null;
   findArticle(number: string): Promise<string | null>;

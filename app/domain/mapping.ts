@@ -19,7 +19,7 @@ function vatPercent(taxLines: { rate: number }[]): number {
   return sum(taxLines.map((t) => Math.round(t.rate * 10_000))) / 100;
 }
 
-function clean(value: string | null | undefined): string | undefined {
+export function clean(value: string | null | undefined): string | undefined {
   const v = value?.trim();
   return v ? v : undefined;
 }

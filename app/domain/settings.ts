@@ -40,6 +40,12 @@ export const DEFAULT_PAYMENT_MODE = { mode: "KO", account: "1930" };
 /** When an order is booked: on orders/create, on payment, on fulfilment (stored on the Shop row). */
 export const TRIGGERS = ["created", "paid", "fulfilled"] as const;
 
+/** The parts of an accounting customer the merchant gives to Shopify or to the accountant. */
+export const CUSTOMER_FIELDS = ["name", "email", "phone", "address"] as const;
+export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+const fieldOwner = z.enum(["shopify", "accounting"]);
+const SHOPIFY_OWNS_ALL = { name: "shopify", email: "shopify", phone: "shopify", address: "shopify" } as const;
+
 export const mappingSettingsSchema = z.object({
   shopCountry: z.string().regex(/^[A-Z]{2}$/).default("SE"),
   defaultArticleNumber: z.string().min(1).default("SHOPIFY"),
@@ -82,6 +88,19 @@ export const mappingSettingsSchema = z.object({
   flows: z
     .object({ orders: z.boolean().default(true), refunds: z.boolean().default(true), payments: z.boolean().default(true), cancellations: z.boolean().default(true) })
     .default({ orders: true, refunds: true, payments: true, cancellations: true }),
+  /**
+   * The customer register kept in step with Shopify's (customers/create, update, delete). Each
+   * field is Shopify's (written on every change) or the accountant's (written only when Kontera
+   * creates the customer, never overwritten after).
+   */
+  customers: z
+    .object({
+      sync: z.boolean().default(false),
+      owner: z
+        .object({ name: fieldOwner.default("shopify"), email: fieldOwner.default("shopify"), phone: fieldOwner.default("shopify"), address: fieldOwner.default("shopify") })
+        .default(SHOPIFY_OWNS_ALL),
+    })
+    .default({ sync: false, owner: SHOPIFY_OWNS_ALL }),
   /** The language of what Kontera writes to the merchant outside the admin (alert e-mails). */
   language: z.enum(["sv", "en"]).default("sv"),
   /**

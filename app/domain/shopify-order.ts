@@ -12,7 +12,8 @@ export const moneySet = z.object({
 });
 const taxLine = z.object({ rate: z.number().min(0).max(1), price: money, price_set: moneySet.nullish(), title: z.string().optional() });
 const allocation = z.object({ amount: money, amount_set: moneySet.nullish() });
-const address = z
+/** A Shopify address (orders' billing and shipping, customers' default). */
+export const shopifyAddressSchema = z
   .object({
     first_name: z.string().nullish(),
     last_name: z.string().nullish(),
@@ -72,8 +73,8 @@ export const shopifyOrderSchema = z
       })
       .passthrough()
       .nullish(),
-    billing_address: address.nullish(),
-    shipping_address: address.nullish(),
+    billing_address: shopifyAddressSchema.nullish(),
+    shipping_address: shopifyAddressSchema.nullish(),
     note_attributes: z.array(z.object({ name: z.string(), value: z.string().nullish() })).default([]),
     line_items: z
       .array(

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { TRIGGERS, type MappingSettings } from "~/domain/settings";
+import { CUSTOMER_FIELDS, TRIGGERS, type MappingSettings } from "~/domain/settings";
 import { useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
 import { loadSettings, saveSettings, type FieldError } from "~/sync/settings.server";
@@ -41,15 +41,16 @@ export default function Settings() {
   const set = <K extends keyof Form>(key: K) => (value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
   const setAccount = (key: string, value: string) => setForm((f) => ({ ...f, accounts: { ...f.accounts, [key]: value } }));
   const setDomestic = (rate: string, value: string) => setForm((f) => ({ ...f, accounts: { ...f.accounts, domestic: { ...f.accounts.domestic, [rate]: value } } }));
+  const setCustomers = (patch: Partial<Form["customers"]>) => setForm((f) => ({ ...f, customers: { ...f.customers, ...patch } }));
   const setFlow = (key: keyof Form["flows"]) => (value: boolean) => setForm((f) => ({ ...f, flows: { ...f.flows, [key]: value } }));
   const setGateway = (i: number, key: keyof GatewayRow, value: string) => setGateways((g) => g.map((row, j) => (j === i ? { ...row, [key]: value } : row)));
   const options = (prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
 
   const save = () => {
-    const { trigger, document, bookkeeping, afterEdit, privateCustomers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModeDefault, flows, language } = form;
+    const { trigger, document, bookkeeping, afterEdit, privateCustomers, customers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModeDefault, flows, language } = form;
     const alerts = { email: form.alerts.email, ...(form.alerts.address?.trim() ? { address: form.alerts.address.trim() } : {}) };
     const paymentModes = Object.fromEntries(gateways.filter((g) => g.gateway.trim()).map((g) => [g.gateway.trim(), { mode: g.mode, account: g.account }]));
-    submit({ trigger, document, bookkeeping, afterEdit, privateCustomers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModes, paymentModeDefault, flows, language, alerts }, { method: "post", encType: "application/json" });
+    submit({ trigger, document, bookkeeping, afterEdit, privateCustomers, customers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModes, paymentModeDefault, flows, language, alerts }, { method: "post", encType: "application/json" });
   };
 
   return (
@@ -72,7 +73,14 @@ export default function Settings() {
 
         <Layout.AnnotatedSection id="customers" title={t("settings.customers")} description={t("settings.customers.help")}>
           <Card>
-            <Select label={t("settings.privateCustomers")} options={options("settings.privateCustomers", ["per_buyer", "webshop"])} value={form.privateCustomers} onChange={(v) => set("privateCustomers")(v as Form["privateCustomers"])} error={errorAt("privateCustomers")} />
+            <FormLayout>
+              <Select label={t("settings.privateCustomers")} options={options("settings.privateCustomers", ["per_buyer", "webshop"])} value={form.privateCustomers} onChange={(v) => set("privateCustomers")(v as Form["privateCustomers"])} error={errorAt("privateCustomers")} />
+              <Checkbox label={t("settings.customerSync")} helpText={t("settings.customerSync.help")} checked={form.customers.sync} onChange={(sync) => setCustomers({ sync })} />
+              {form.customers.sync && CUSTOMER_FIELDS.map((field) => (
+                <Select key={field} label={t(`settings.customerField.${field}`)} options={options("settings.fieldOwner", ["shopify", "accounting"])}
+                  value={form.customers.owner[field]} onChange={(v) => setCustomers({ owner: { ...form.customers.owner, [field]: v as "shopify" | "accounting" } })} error={errorAt(`customers.owner.${field}`)} />
+              ))}
+            </FormLayout>
           </Card>
         </Layout.AnnotatedSection>
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleWebhook } from "~/sync/webhook-handler.server";
 
-// Recorded now; keeping customers in step with the accounting system builds on these events.
-export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, ["customers/update"]);
+// The customer register kept in step (app/sync/jobs/customer.server.ts), when the shop turns it on.
+export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, ["customers/create", "customers/update", "customers/delete"]);

@@ -4,8 +4,8 @@
 
 /** The job statuses that stop for the merchant (the failed-syncs page lists them). */
 export const PROBLEM_STATUSES = ["failed", "needs_action", "needs_review", "paused"] as const;
-/** What a sync job books: an order's invoice, a refund's credit, a cancellation, a payment. */
-export const JOB_KINDS = ["invoice", "credit", "cancel", "payment"] as const;
+/** What a sync job books: an order's invoice, a refund's credit, a cancellation, a payment, a customer. */
+export const JOB_KINDS = ["invoice", "credit", "cancel", "payment", "customer"] as const;
 
 export interface Cause {
   /** i18n key prefix: `<key>.explain` and `<key>.fix` exist in messages/causes.ts. */

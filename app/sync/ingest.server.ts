@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { db, isUniqueViolation } from "~/db.server";
 import { targetFor } from "./target.server";
 import { editedSince } from "~/domain/edits";
+import { customerGid, deletedCustomerSchema, shopifyCustomerSchema } from "~/domain/customer";
 import { mappingSettingsSchema, settingsFromShop } from "~/domain/settings";
 import { describeIssues, shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
 import { orderGidOf, shopifyRefundSchema } from "~/domain/shopify-refund";
@@ -15,6 +16,7 @@ import type { VerifiedWebhook } from "./webhook-request.server";
 // the delivery acknowledged and the Bull jobs added. Nothing here talks to an accounting system.
 
 export const ORDER_TOPICS = ["orders/create", "orders/paid", "orders/updated", "orders/cancelled", "refunds/create"] as const;
+export const CUSTOMER_TOPICS = ["customers/create", "customers/update", "customers/delete"] as const;
 
 const ENQUEUE_WAIT_MS = 1_000;
 
@@ -42,9 +44,10 @@ export class PayloadError extends Error {}
 
 interface PlannedJob {
   provider: string;
-  kind: "order" | "invoice" | "payment" | "credit" | "cancel" | "edit";
+  kind: "order" | "invoice" | "payment" | "credit" | "cancel" | "edit" | "customer";
   subjectId: string;
-  orderId: string;
+  /** The order the job belongs to; null for customers. */
+  orderId: string | null;
   subjectName: string;
   payload: string;
   paused: boolean;
@@ -73,11 +76,15 @@ async function isStale(shop: string, orderId: string, order: ShopifyOrder): Prom
   return seen.length > 0 && Date.parse(order.updated_at) <= Math.max(...seen);
 }
 
+/** Stored settings that do not parse stop at the runner, with the reason; plan on the defaults. */
+function planningSettings(shop: { settings: string | null } | null) {
+  const configured = settingsFromShop(shop);
+  return configured.ok ? configured.settings : mappingSettingsSchema.parse({});
+}
+
 /** What a delivery asks of the accounting system, under the shop's settings. */
 async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; settings: string | null } | null): Promise<{ subjectId?: string; specs: JobSpec[] }> {
-  const configured = settingsFromShop(shop);
-  // Stored settings that do not parse stop at the runner, with the reason; plan on the defaults.
-  const settings = configured.ok ? configured.settings : mappingSettingsSchema.parse({});
+  const settings = planningSettings(shop);
   const payload = JSON.stringify(hook.payload);
 
   if (hook.topic === "refunds/create") {
@@ -121,15 +128,41 @@ async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; s
   return { subjectId, specs };
 }
 
+/**
+ * A customer's change as one job per state (create and update carry updated_at), so a repeated
+ * delivery adds nothing and the job knows which state it writes; a deletion deactivates.
+ */
+function customerSpecs(hook: VerifiedWebhook, shop: { settings: string | null } | null): { subjectId?: string; specs: JobSpec[] } {
+  const id = (hook.payload as { id?: unknown } | null)?.id;
+  const subjectId = typeof id === "number" ? customerGid(id) : undefined;
+  // Off: recorded, nothing to do, and nothing refused (the payload is not ours to judge then).
+  if (!planningSettings(shop).customers.sync) return { subjectId, specs: [] };
+  const payload = JSON.stringify(hook.payload);
+  if (hook.topic === "customers/delete") {
+    const parsed = deletedCustomerSchema.safeParse(hook.payload);
+    if (!parsed.success) throw new PayloadError(`customers/delete payload has no customer id: ${describeIssues(parsed.error)}`);
+    const gid = customerGid(parsed.data.id);
+    return { subjectId: gid, specs: [{ kind: "customer", subjectId: `${gid}@deleted`, orderId: null, subjectName: `customer ${parsed.data.id}`, payload }] };
+  }
+  const parsed = shopifyCustomerSchema.safeParse(hook.payload);
+  if (!parsed.success) throw new PayloadError(`${hook.topic} payload is not a customer we can read: ${describeIssues(parsed.error)}`);
+  const c = parsed.data;
+  const version = c.updated_at ?? hook.eventId;
+  return { subjectId: c.admin_graphql_api_id, specs: [{ kind: "customer", subjectId: `${c.admin_graphql_api_id}@${version}`, orderId: null, subjectName: `customer ${c.id}`, payload }] };
+}
+
 async function planJobs(hook: VerifiedWebhook): Promise<{ subjectId?: string; jobs: PlannedJob[] }> {
-  if (!(ORDER_TOPICS as readonly string[]).includes(hook.topic)) return { jobs: [] };
+  const isCustomer = (CUSTOMER_TOPICS as readonly string[]).includes(hook.topic);
+  if (!isCustomer && !(ORDER_TOPICS as readonly string[]).includes(hook.topic)) return { jobs: [] };
   const shop = await db().shop.findUnique({ where: { shop: hook.shop } });
-  const { subjectId, specs } = await specsFor(hook, shop);
+  const { subjectId, specs } = isCustomer ? customerSpecs(hook, shop) : await specsFor(hook, shop);
   if (!specs.length) return { subjectId, jobs: [] };
 
-  // One system per order: where its earlier jobs went, else the shop's target. Kept (paused)
-  // until the merchant connects it.
-  const provider = await targetFor(hook.shop, specs[0].orderId, shop?.defaultProvider ?? "fortnox");
+  // One system per order: where its earlier jobs went, else the shop's target (customers go to
+  // the target). Kept (paused) until the merchant connects it.
+  const target = shop?.defaultProvider ?? "fortnox";
+  const orderId = specs[0].orderId;
+  const provider = orderId ? await targetFor(hook.shop, orderId, target) : target;
   const connection = await db().connection.findUnique({ where: { shop_provider: { shop: hook.shop, provider } }, select: { status: true } });
   return { subjectId, jobs: specs.map((spec) => ({ ...spec, provider, paused: connection?.status !== "active" })) };
 }

@@ -1,3 +1,4 @@
+import { customerGid } from "~/domain/customer";
 import { db } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { resumePausedJobs } from "./replay.server";
@@ -41,7 +42,9 @@ function redactDocument(json: string): string {
 export async function redactCustomer(shop: string, payload: { customer?: { id?: number; email?: string | null }; orders_to_redact?: number[] }) {
   const orders = (payload.orders_to_redact ?? []).map(orderGid);
   const keys = [payload.customer?.id ? `shopify:${payload.customer.id}` : null, payload.customer?.email ? `email:${payload.customer.email.toLowerCase()}` : null].filter(Boolean) as string[];
-  const ofOrders = { OR: [{ subjectId: { in: orders } }, { orderId: { in: orders } }] };
+  // The customer's own jobs (the register sync) hold the customer as Shopify sent it.
+  const ofCustomer = payload.customer?.id ? [{ subjectId: { startsWith: `${customerGid(payload.customer.id)}@` } }] : [];
+  const ofOrders = { OR: [{ subjectId: { in: orders } }, { orderId: { in: orders } }, ...ofCustomer] };
   // Booked documents keep their rows and accounts (credits mirror them), not who bought.
   const links = await db().documentLink.findMany({ where: { shop, orderId: { in: orders }, document: { not: null } }, select: { id: true, document: true } });
   await db().$transaction([
@@ -51,7 +54,8 @@ export async function redactCustomer(shop: string, payload: { customer?: { id?: 
     }),
     db().syncJob.updateMany({ where: { shop, ...ofOrders }, data: { payload: JSON.stringify({ redacted: true }) } }),
     ...links.map((l) => db().documentLink.update({ where: { id: l.id }, data: { document: redactDocument(l.document!) } })),
-    db().entityMap.deleteMany({ where: { shop, kind: "customer", localKey: { in: keys } } }),
+    // The link per currency and VAT regime too (shopify:<id>:EUR, …:eu_oss).
+    db().entityMap.deleteMany({ where: { shop, kind: "customer", OR: [{ localKey: { in: keys } }, ...keys.map((k) => ({ localKey: { startsWith: `${k}:` } }))] } }),
     // A mapping test keeps the whole order as Shopify sent it: it goes, the merchant can save another.
     db().mappingTest.deleteMany({ where: { shop, orderId: { in: orders } } }),
   ]);

@@ -5,6 +5,7 @@ import type { AccountingDocument } from "~/domain/accounting";
 import type { PlannedPayment } from "~/domain/payments";
 import { startFortnoxSimulator, type FortnoxSim } from "../simulators/fortnox/server";
 import { startVismaSimulator, type VismaSim } from "../simulators/visma/server";
+import { DEFAULT_COMPANY_ID as VISMA_COMPANY } from "../simulators/visma/state";
 import { createDatabase, startRedis, type RedisServer, type TestDatabase } from "../helpers/services";
 
 // One contract, both connectors, over HTTP against the strict simulators: what the sync layer
@@ -59,15 +60,25 @@ interface Target {
   authorizeUrl: () => string;
   /** The path of a document create, for fault rules. */
   createPath: string;
+  /** The customer as the accounting system holds it, in one shape for both. */
+  customer: (id: string) => Promise<{ name: string; email: string | null; phone: string | null; address1: string | null; city: string | null; active: boolean } | undefined>;
 }
 
 const TARGETS: Target[] = [
   {
     provider: "fortnox", sim: () => fortnox, createPath: "^/3/invoices$",
+    customer: async (id) => {
+      const c = ((await control(TARGETS[0], "tenants/1001/customers")) as { Customers: any[] }).Customers.find((x) => x.CustomerNumber === id);
+      return c && { name: c.Name, email: c.Email || null, phone: c.Phone1 || null, address1: c.Address1 || null, city: c.City || null, active: c.Active };
+    },
     authorizeUrl: () => `${fortnox.authUrl}/auth?${new URLSearchParams({ client_id: process.env.FORTNOX_CLIENT_ID!, redirect_uri: REDIRECT, scope: "companyinformation customer article invoice order payment", state: "s", access_type: "offline", response_type: "code" })}`,
   },
   {
     provider: "visma", sim: () => visma, createPath: "^/v2/customerinvoicedrafts$",
+    customer: async (id) => {
+      const c = ((await control(TARGETS[1], `companies/${VISMA_COMPANY}/customers`)) as { customers: any[] }).customers.find((x) => x.Id === id);
+      return c && { name: c.Name, email: c.EmailAddress, phone: c.Telephone, address1: c.InvoiceAddress1, city: c.InvoiceCity, active: c.IsActive };
+    },
     authorizeUrl: () => `${visma.authUrl}/authorize?${new URLSearchParams({ client_id: process.env.VISMA_CLIENT_ID!, redirect_uri: REDIRECT, scope: "ea:api ea:sales offline_access", state: "s", response_type: "code" })}`,
   },
 ];
@@ -155,6 +166,19 @@ describe.each(TARGETS)("the $provider connector", (t) => {
     expect((await c.findDocuments(ref, "credit")).map((d) => d.id)).toEqual([made.id]);
     expect(await c.findDocuments(ref, "invoice")).toEqual([]);
     expect((await c.bookkeep(made.id)).total).toBe(-15_000);
+  });
+
+  it("updates only the customer fields it is given (clearing those now empty) and deactivates instead of deleting", async () => {
+    const c = connector();
+    const person = { key: `shopify:${Date.now()}`, type: "PRIVATE" as const, name: "Berit Berg", email: "berit@example.se", phone: "070-1234567", address1: "Storgatan 1", zip: "903 26", city: "Umeå", countryCode: "SE", currency: "SEK" };
+    const id = await c.createCustomer(person);
+    // Shopify owns e-mail and phone; the address is the accountant's, whatever Shopify says now.
+    await c.updateCustomer(id, { ...person, name: "Berit Lund", email: "berit.lund@example.se", phone: undefined, address1: "Kungsgatan 9", city: "Luleå" }, ["email", "phone"]);
+    expect(await t.customer(id)).toEqual({ name: "Berit Berg", email: "berit.lund@example.se", phone: null, address1: "Storgatan 1", city: "Umeå", active: true });
+    await c.updateCustomer(id, { ...person, name: "Berit Lund", address1: "Kungsgatan 9", city: "Luleå" }, ["name", "address"]);
+    expect(await t.customer(id)).toMatchObject({ name: "Berit Lund", email: "berit.lund@example.se", address1: "Kungsgatan 9", city: "Luleå" });
+    await c.deactivateCustomer(id);
+    expect(await t.customer(id)).toMatchObject({ name: "Berit Lund", active: false });
   });
 
   it("waits out 429s and books once", async () => {

@@ -3,6 +3,7 @@ import { atRate, jsonNumberToMinor, minorToJsonNumber } from "~/domain/money";
 import { truncate } from "~/domain/text";
 import { rowArticle } from "../articles";
 import { retryable } from "../errors";
+import type { CustomerField } from "~/domain/customer";
 import type { AccountingConnector, ArticleSpec, RemoteDocument, RemoteOrder } from "../types";
 import { fortnoxRequest, type FortnoxHttpOptions } from "./http.server";
 import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxOrderBody, fortnoxVatType } from "./payload";
@@ -82,6 +83,14 @@ export async function fortnoxCompanyInformation(http: FortnoxHttpOptions): Promi
   return { name: String(info.CompanyName), tenantId: String(info.DatabaseNumber ?? "") };
 }
 
+/** Where each part of a customer the merchant gives to Shopify lives on a Fortnox customer. */
+const FORTNOX_CUSTOMER_FIELDS: Record<CustomerField, string[]> = {
+  name: ["Name"],
+  email: ["Email"],
+  phone: ["Phone1"],
+  address: ["Address1", "Address2", "ZipCode", "City", "CountryCode"],
+};
+
 export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector {
   async function getDocument(id: string): Promise<RemoteDocument> {
     const res = await fortnoxRequest(http, "GET", `/invoices/${encodeURIComponent(id)}`);
@@ -127,6 +136,17 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       const number = res.body?.Customer?.CustomerNumber;
       if (!number) throw retryable("Fortnox created a customer but returned no CustomerNumber", "bad_response");
       return String(number);
+    },
+
+    async updateCustomer(id, c, fields) {
+      // Fortnox's PUT changes only the fields sent; "" clears one (Name is required and stays).
+      const body: Record<string, unknown> = fortnoxCustomerBody(c);
+      const update = Object.fromEntries(fields.flatMap((f) => FORTNOX_CUSTOMER_FIELDS[f]).map((k) => [k, body[k] ?? ""]));
+      await fortnoxRequest(http, "PUT", `/customers/${encodeURIComponent(id)}`, { body: { Customer: update } });
+    },
+
+    async deactivateCustomer(id) {
+      await fortnoxRequest(http, "PUT", `/customers/${encodeURIComponent(id)}`, { body: { Customer: { Active: false } } });
     },
 
     articleFor: (row, doc) => (row.articleNumber ? rowArticle({ ...row, articleNumber: row.articleNumber }, doc) : null),

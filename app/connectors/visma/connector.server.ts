@@ -3,6 +3,7 @@ import type { AccountingDocument, DocumentCustomer } from "~/domain/accounting";
 import { atRate, jsonNumberToMinor, minorToJsonNumber } from "~/domain/money";
 import { truncate } from "~/domain/text";
 import { permanent, retryable } from "../errors";
+import type { CustomerField } from "~/domain/customer";
 import type { AccountingConnector, ArticleSpec, RemoteDocument, RemoteOrder } from "../types";
 import { vismaRequest, type VismaHttpOptions } from "./http.server";
 import { planVismaDocument, vismaArticleNumber, vismaRowArticle, vismaCustomerBody, vismaDraftBody, vismaOrderBody, vismaReference, type VismaDocumentPlan } from "./payload";
@@ -122,6 +123,20 @@ export async function vismaCompanySettings(http: VismaHttpOptions): Promise<{ na
   return { name: parsed.data.Name, tenantId: (parsed.data.CorporateIdentityNumber ?? "").replace(/\D/g, "") };
 }
 
+/** Where each part of a customer the merchant gives to Shopify lives on a Visma customer. */
+const VISMA_CUSTOMER_FIELDS: Record<CustomerField, string[]> = {
+  name: ["Name"],
+  email: ["EmailAddress"],
+  phone: ["Telephone"],
+  address: ["InvoiceAddress1", "InvoiceAddress2", "InvoicePostalCode", "InvoiceCity", "InvoiceCountryCode"],
+};
+
+const VISMA_CUSTOMER_WRITABLE = [
+  "CustomerNumber", "Name", "IsPrivatePerson", "IsActive", "InvoiceCity", "InvoicePostalCode", "InvoiceAddress1", "InvoiceAddress2",
+  "InvoiceCountryCode", "EmailAddress", "Telephone", "MobilePhone", "CorporateIdentityNumber", "VatNumber", "CurrencyCode",
+  "TermsOfPaymentId", "DeliveryBasedVat",
+];
+
 export function vismaConnector(http: VismaConnectorOptions): AccountingConnector {
   const get = (path: string, query?: Record<string, string>) => vismaRequest(http, "GET", path, { query });
 
@@ -155,6 +170,12 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     return pick.Id;
   });
   const bankAccounts = once(() => all("/bankaccounts", bankShape));
+
+  /** The customer as Visma's PUT takes it back: its writable fields (read-only ones are refused). */
+  async function writableCustomer(id: string): Promise<Record<string, unknown>> {
+    const current = parse(z.record(z.string(), z.unknown()), (await get(`/customers/${encodeURIComponent(id)}`)).body, "a customer read");
+    return Object.fromEntries(VISMA_CUSTOMER_WRITABLE.filter((k) => current[k] !== null && current[k] !== undefined).map((k) => [k, current[k]]));
+  }
 
   async function findArticle(sku: string): Promise<string | null> {
     const number = vismaArticleNumber(sku);
@@ -287,6 +308,21 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     async createCustomer(c) {
       const res = await vismaRequest(http, "POST", "/customers", { body: vismaCustomerBody(c, await termsId()) });
       return parse(idShape, res.body, "the customer create").Id;
+    },
+
+    async updateCustomer(id, c, fields) {
+      // Visma's PUT replaces the whole customer: what the accountant set is read and sent back.
+      const current = await writableCustomer(id);
+      const body: Record<string, unknown> = vismaCustomerBody(c, String(current.TermsOfPaymentId));
+      for (const key of fields.flatMap((f) => VISMA_CUSTOMER_FIELDS[f])) {
+        if (body[key] === undefined) delete current[key];
+        else current[key] = body[key];
+      }
+      await vismaRequest(http, "PUT", `/customers/${encodeURIComponent(id)}`, { body: current });
+    },
+
+    async deactivateCustomer(id) {
+      await vismaRequest(http, "PUT", `/customers/${encodeURIComponent(id)}`, { body: { ...(await writableCustomer(id)), IsActive: false } });
     },
 
     articleFor: vismaRowArticle,

@@ -34,6 +34,7 @@ export const common = defineMessages({
   "kind.credit": { en: "Credit", sv: "Kreditfaktura" },
   "kind.cancel": { en: "Cancellation", sv: "Makulering" },
   "kind.payment": { en: "Payment", sv: "Inbetalning" },
+  "kind.customer": { en: "Customer", sv: "Kund" },
 
   "action.replay": { en: "Replay", sv: "Kör igen" },
   "action.save": { en: "Save", sv: "Spara" },

@@ -1,5 +1,6 @@
 import { generateOrders } from "../../../test/fixtures/shopify/orders";
 import { FORTNOX_TENANT } from "../../../test/helpers/orders";
+import { waitFor } from "../../../test/helpers/services";
 import { waitSettled, type Stack } from "../../../test/helpers/stack";
 import type { SecurityCheck } from "../types";
 import { prng } from "../../../test/fixtures/shopify/orders";
@@ -85,6 +86,11 @@ export const check: SecurityCheck = {
     const db = stack.db.client;
 
     await stack.installAndConnect(SHOP);
+    // The customer register sync is on: a customer's change is a job holding the customer as sent.
+    const synced = await stack.adminFetch(SHOP, "/app/settings?_data=routes%2Fapp.settings", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ customers: { sync: true } }),
+    });
+    if (synced.status !== 200) failures.push(`control: turning the customer sync on answered ${synced.status}`);
     const orders = generateOrders(count, { seed, startOrderNumber: 88_001, shop: SHOP }).map((o, i) => {
       const id = 7_820_000_000_000 + i;
       const order: any = plant({ ...o, id, admin_graphql_api_id: `gid://shopify/Order/${id}` }, canaries, i);
@@ -97,6 +103,12 @@ export const check: SecurityCheck = {
       if (sent.deliveries[0]?.status !== 200) failures.push(`order ${o.name} was not accepted (${sent.deliveries[0]?.status})`);
     }
     await waitSettled(stack, SHOP, count);
+    const buyer = orders.find((o) => o.customer)?.customer;
+    if (buyer) {
+      await stack.sendWebhook(SHOP, "customers/update", { ...buyer, admin_graphql_api_id: `gid://shopify/Customer/${buyer.id}`, updated_at: new Date().toISOString() });
+      const job = await waitFor("the customer job to settle", () => db.syncJob.findFirst({ where: { shop: SHOP, kind: "customer", status: { notIn: ["pending", "running", "retrying"] } } }), 60_000).catch(() => null);
+      if (job?.status !== "succeeded") failures.push(`control: the customer job of ${buyer.id} did not succeed (${job?.status ?? "none"}: ${job?.lastError ?? ""})`);
+    } else failures.push("control: no generated order has a customer to sync");
     // The merchant saved the first order as a mapping test: a whole copy of it, canaries included.
     const saved = await stack.adminFetch(SHOP, "/app/mapping?_data=routes%2Fapp.mapping", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ intent: "saveTest", order: orders[0].name, rules: [] }),
