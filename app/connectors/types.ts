@@ -45,6 +45,8 @@ export interface ArticleSpec {
   description: string;
   /** Shipping and catch-all articles are services, not stock. */
   service: boolean;
+  /** The barcode (EAN/GTIN), where the target keeps one on its articles. */
+  ean?: string;
   /**
    * The Swedish VAT rate the article sells at, when the order that makes it shows one (a domestic
    * sale). Targets that take VAT from the article (Visma's sales categories) need it; Fortnox
@@ -77,6 +79,13 @@ export interface AccountingConnector {
   articleFor(row: DocumentRow, doc: AccountingDocument): ArticleSpec | null;
   findArticle(number: string): Promise<string | null>;
   createArticle(article: ArticleSpec): Promise<string>;
+  /**
+   * Writes the article's description and EAN onto article `id` (what findArticle or createArticle
+   * returned) and makes it active; its accounts, prices and stock stay as the accountant keeps them.
+   */
+  updateArticle(id: string, article: ArticleSpec): Promise<void>;
+  /** Marks the article inactive: documents refer to it, so it is never deleted. */
+  deactivateArticle(id: string): Promise<void>;
   /** Live documents of this kind that carry exactly this reference (never a substring match). */
   findDocuments(reference: string, kind: DocumentKind): Promise<RemoteDocument[]>;
   createDocument(doc: AccountingDocument, customerId: string): Promise<RemoteDocument>;

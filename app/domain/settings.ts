@@ -101,6 +101,11 @@ export const mappingSettingsSchema = z.object({
         .default(SHOPIFY_OWNS_ALL),
     })
     .default({ sync: false, owner: SHOPIFY_OWNS_ALL }),
+  /**
+   * The article register kept in step with Shopify's products (products/create, update, delete):
+   * an article per variant with an SKU; a deleted product's articles are made inactive.
+   */
+  products: z.object({ sync: z.boolean().default(false) }).default({ sync: false }),
   /** The language of what Kontera writes to the merchant outside the admin (alert e-mails). */
   language: z.enum(["sv", "en"]).default("sv"),
   /**

@@ -47,10 +47,10 @@ export default function Settings() {
   const options = (prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
 
   const save = () => {
-    const { trigger, document, bookkeeping, afterEdit, privateCustomers, customers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModeDefault, flows, language } = form;
+    const { trigger, document, bookkeeping, afterEdit, privateCustomers, customers, products, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModeDefault, flows, language } = form;
     const alerts = { email: form.alerts.email, ...(form.alerts.address?.trim() ? { address: form.alerts.address.trim() } : {}) };
     const paymentModes = Object.fromEntries(gateways.filter((g) => g.gateway.trim()).map((g) => [g.gateway.trim(), { mode: g.mode, account: g.account }]));
-    submit({ trigger, document, bookkeeping, afterEdit, privateCustomers, customers, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModes, paymentModeDefault, flows, language, alerts }, { method: "post", encType: "application/json" });
+    submit({ trigger, document, bookkeeping, afterEdit, privateCustomers, customers, products, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModes, paymentModeDefault, flows, language, alerts }, { method: "post", encType: "application/json" });
   };
 
   return (
@@ -87,6 +87,7 @@ export default function Settings() {
         <Layout.AnnotatedSection id="articles" title={t("settings.articles")} description={t("settings.articles.help")}>
           <Card>
             <FormLayout>
+              <Checkbox label={t("settings.productSync")} helpText={t("settings.productSync.help")} checked={form.products.sync} onChange={(sync) => set("products")({ sync })} />
               <Select label={t("settings.articleKey")} options={options("settings.articleKey", ["sku", "default"])} value={form.articleKey} onChange={(v) => set("articleKey")(v as Form["articleKey"])} error={errorAt("articleKey")} />
               <FormLayout.Group>
                 <TextField label={t("settings.defaultArticleNumber")} value={form.defaultArticleNumber} onChange={set("defaultArticleNumber")} error={errorAt("defaultArticleNumber")} autoComplete="off" />

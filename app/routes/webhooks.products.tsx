@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleWebhook } from "~/sync/webhook-handler.server";
 
-// Recorded now; keeping articles in step with the accounting system builds on these events.
-export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, ["products/update"]);
+// The article register kept in step (app/sync/jobs/product.server.ts), when the shop turns it on.
+export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, ["products/create", "products/update", "products/delete"]);

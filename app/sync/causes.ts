@@ -4,8 +4,8 @@
 
 /** The job statuses that stop for the merchant (the failed-syncs page lists them). */
 export const PROBLEM_STATUSES = ["failed", "needs_action", "needs_review", "paused"] as const;
-/** What a sync job books: an order's invoice, a refund's credit, a cancellation, a payment, a customer. */
-export const JOB_KINDS = ["invoice", "credit", "cancel", "payment", "customer"] as const;
+/** What a sync job books: an order's invoice, a refund's credit, a cancellation, a payment, a customer, a product's articles. */
+export const JOB_KINDS = ["invoice", "credit", "cancel", "payment", "customer", "product"] as const;
 
 export interface Cause {
   /** i18n key prefix: `<key>.explain` and `<key>.fix` exist in messages/causes.ts. */
@@ -28,6 +28,7 @@ const CAUSES: Record<string, Cause> = {
   settings_invalid: { key: "cause.settings_invalid", fixAt: "/app/settings" },
   "2000428": { key: "cause.article_missing", fixAt: SETTINGS_ARTICLES },
   sku_too_long: { key: "cause.sku_too_long", fixAt: SETTINGS_ARTICLES },
+  article_key_missing: { key: "cause.article_key_missing" },
   "2001304": { key: "cause.account_missing", fixAt: SETTINGS_ACCOUNTS },
   "2000423": { key: "cause.account_missing", fixAt: SETTINGS_ACCOUNTS },
   "mapping:account_missing": { key: "cause.account_missing", fixAt: SETTINGS_ACCOUNTS },

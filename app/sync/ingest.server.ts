@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import { db, isUniqueViolation } from "~/db.server";
 import { targetFor } from "./target.server";
 import { editedSince } from "~/domain/edits";
-import { customerGid, deletedCustomerSchema, shopifyCustomerSchema } from "~/domain/customer";
-import { mappingSettingsSchema, settingsFromShop } from "~/domain/settings";
+import { z } from "zod";
+import { customerGid, shopifyCustomerSchema } from "~/domain/customer";
+import { productGid, shopifyProductSchema } from "~/domain/product";
+import { mappingSettingsSchema, settingsFromShop, type MappingSettings } from "~/domain/settings";
 import { describeIssues, shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
 import { orderGidOf, shopifyRefundSchema } from "~/domain/shopify-refund";
 import { log, withContext } from "~/lib/log.server";
@@ -16,7 +18,12 @@ import type { VerifiedWebhook } from "./webhook-request.server";
 // the delivery acknowledged and the Bull jobs added. Nothing here talks to an accounting system.
 
 export const ORDER_TOPICS = ["orders/create", "orders/paid", "orders/updated", "orders/cancelled", "refunds/create"] as const;
-export const CUSTOMER_TOPICS = ["customers/create", "customers/update", "customers/delete"] as const;
+/** Customers and products kept in step: each topic's family, and what its jobs are. */
+const REGISTERS: Record<string, { kind: "customer" | "product"; enabled: (s: MappingSettings) => boolean; gid: (id: number) => string; schema: z.ZodType<{ id: number; updated_at?: string | null }> }> = {
+  customers: { kind: "customer", enabled: (s) => s.customers.sync, gid: customerGid, schema: shopifyCustomerSchema },
+  products: { kind: "product", enabled: (s) => s.products.sync, gid: productGid, schema: shopifyProductSchema },
+};
+export const REGISTER_TOPICS = ["customers/create", "customers/update", "customers/delete", "products/create", "products/update", "products/delete"] as const;
 
 const ENQUEUE_WAIT_MS = 1_000;
 
@@ -44,9 +51,9 @@ export class PayloadError extends Error {}
 
 interface PlannedJob {
   provider: string;
-  kind: "order" | "invoice" | "payment" | "credit" | "cancel" | "edit" | "customer";
+  kind: "order" | "invoice" | "payment" | "credit" | "cancel" | "edit" | "customer" | "product";
   subjectId: string;
-  /** The order the job belongs to; null for customers. */
+  /** The order the job belongs to; null for customers and products. */
   orderId: string | null;
   subjectName: string;
   payload: string;
@@ -129,33 +136,29 @@ async function specsFor(hook: VerifiedWebhook, shop: { invoiceTrigger: string; s
 }
 
 /**
- * A customer's change as one job per state (create and update carry updated_at), so a repeated
- * delivery adds nothing and the job knows which state it writes; a deletion deactivates.
+ * A customer's or product's change as one job per state (create and update carry updated_at),
+ * so a repeated delivery adds nothing and the job knows which state it writes; a deletion
+ * deactivates.
  */
-function customerSpecs(hook: VerifiedWebhook, shop: { settings: string | null } | null): { subjectId?: string; specs: JobSpec[] } {
+function registerSpecs(hook: VerifiedWebhook, shop: { settings: string | null } | null): { subjectId?: string; specs: JobSpec[] } {
+  const [family, action] = hook.topic.split("/");
+  const register = REGISTERS[family!]!;
   const id = (hook.payload as { id?: unknown } | null)?.id;
-  const subjectId = typeof id === "number" ? customerGid(id) : undefined;
+  const subjectId = typeof id === "number" ? register.gid(id) : undefined;
   // Off: recorded, nothing to do, and nothing refused (the payload is not ours to judge then).
-  if (!planningSettings(shop).customers.sync) return { subjectId, specs: [] };
-  const payload = JSON.stringify(hook.payload);
-  if (hook.topic === "customers/delete") {
-    const parsed = deletedCustomerSchema.safeParse(hook.payload);
-    if (!parsed.success) throw new PayloadError(`customers/delete payload has no customer id: ${describeIssues(parsed.error)}`);
-    const gid = customerGid(parsed.data.id);
-    return { subjectId: gid, specs: [{ kind: "customer", subjectId: `${gid}@deleted`, orderId: null, subjectName: `customer ${parsed.data.id}`, payload }] };
-  }
-  const parsed = shopifyCustomerSchema.safeParse(hook.payload);
-  if (!parsed.success) throw new PayloadError(`${hook.topic} payload is not a customer we can read: ${describeIssues(parsed.error)}`);
-  const c = parsed.data;
-  const version = c.updated_at ?? hook.eventId;
-  return { subjectId: c.admin_graphql_api_id, specs: [{ kind: "customer", subjectId: `${c.admin_graphql_api_id}@${version}`, orderId: null, subjectName: `customer ${c.id}`, payload }] };
+  if (!register.enabled(planningSettings(shop))) return { subjectId, specs: [] };
+  const parsed = (action === "delete" ? z.object({ id: z.number().int().positive() }) : register.schema).safeParse(hook.payload);
+  if (!parsed.success) throw new PayloadError(`${hook.topic} payload is not a ${register.kind} we can read: ${describeIssues(parsed.error)}`);
+  const gid = register.gid(parsed.data.id);
+  const version = action === "delete" ? "deleted" : (parsed.data as { updated_at?: string | null }).updated_at ?? hook.eventId;
+  return { subjectId: gid, specs: [{ kind: register.kind, subjectId: `${gid}@${version}`, orderId: null, subjectName: `${register.kind} ${parsed.data.id}`, payload: JSON.stringify(hook.payload) }] };
 }
 
 async function planJobs(hook: VerifiedWebhook): Promise<{ subjectId?: string; jobs: PlannedJob[] }> {
-  const isCustomer = (CUSTOMER_TOPICS as readonly string[]).includes(hook.topic);
-  if (!isCustomer && !(ORDER_TOPICS as readonly string[]).includes(hook.topic)) return { jobs: [] };
+  const isRegister = (REGISTER_TOPICS as readonly string[]).includes(hook.topic);
+  if (!isRegister && !(ORDER_TOPICS as readonly string[]).includes(hook.topic)) return { jobs: [] };
   const shop = await db().shop.findUnique({ where: { shop: hook.shop } });
-  const { subjectId, specs } = isCustomer ? customerSpecs(hook, shop) : await specsFor(hook, shop);
+  const { subjectId, specs } = isRegister ? registerSpecs(hook, shop) : await specsFor(hook, shop);
   if (!specs.length) return { subjectId, jobs: [] };
 
   // One system per order: where its earlier jobs went, else the shop's target (customers go to

@@ -12,6 +12,7 @@ import { jobSettled } from "./alerts.server";
 import { invoiceState, NeedsReview, OrderCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./jobs/context.server";
 import { runCancelJob, runRefundJob } from "./jobs/credit.server";
 import { runCustomerJob } from "./jobs/customer.server";
+import { runProductJob } from "./jobs/product.server";
 import { runEditJob } from "./jobs/edit.server";
 import { runInvoiceJob, runOrderJob } from "./jobs/invoice.server";
 import { runPaymentJob } from "./jobs/payment.server";
@@ -30,6 +31,7 @@ const HANDLERS: Record<string, (job: JobRow, counter: CallCounter) => Promise<Jo
   payment: runPaymentJob,
   edit: runEditJob,
   customer: runCustomerJob,
+  product: runProductJob,
 };
 
 /** What the merchant reads before a failure that is not the invoice's own. */
@@ -57,8 +59,8 @@ async function releaseWaiting(job: { shop: string; provider: string; subjectId: 
 
 /** The order's status as its documents stand: the metafield is one per order, whatever job wrote last. */
 async function reportToShopify(job: JobRow, status: WriteBackStatus, documentNumber: string | null, error: string | null, required: boolean) {
-  // Customers (and later articles) have no order to report on.
-  if (job.kind === "customer") return;
+  // Customers and products have no order to report on.
+  if (job.kind === "customer" || job.kind === "product") return;
   const orderId = job.orderId ?? job.subjectId;
   const links = await db().documentLink.findMany({ where: { shop: job.shop, provider: job.provider, orderId }, orderBy: { createdAt: "asc" } });
   const invoice = links.find((l) => l.kind === "invoice");

@@ -50,7 +50,10 @@ export type SaveResult = { ok: true; saved: ShopSettings } | { ok: false; errors
 export async function saveSettings(shop: string, input: unknown): Promise<SaveResult> {
   const patch = patchSchema.safeParse(input);
   if (!patch.success) return { ok: false, errors: patch.error.issues.map((i) => ({ path: i.path.join("."), key: keyFor(i) })) };
-  const { trigger, ...part } = patch.data;
+  // Only what was sent: parsing fills every absent key with its default, which merged over the
+  // stored settings would reset them (the rules, when the settings page saves).
+  const sent = new Set(Object.keys(input as object));
+  const { trigger, ...part } = Object.fromEntries(Object.entries(patch.data).filter(([k]) => sent.has(k))) as typeof patch.data;
   const row = await db().shop.findUnique({ where: { shop } });
   let stored: Record<string, unknown> = {};
   try {

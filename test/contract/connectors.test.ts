@@ -61,12 +61,17 @@ interface Target {
   /** The path of a document create, for fault rules. */
   createPath: string;
   /** The customer as the accounting system holds it, in one shape for both. */
+  article: (number: string) => Promise<{ description: string; ean: string | null; active: boolean } | undefined>;
   customer: (id: string) => Promise<{ name: string; email: string | null; phone: string | null; address1: string | null; city: string | null; active: boolean } | undefined>;
 }
 
 const TARGETS: Target[] = [
   {
     provider: "fortnox", sim: () => fortnox, createPath: "^/3/invoices$",
+    article: async (number) => {
+      const a = ((await control(TARGETS[0], "tenants/1001/articles")) as { Articles: any[] }).Articles.find((x) => x.ArticleNumber === number);
+      return a && { description: a.Description, ean: a.EAN || null, active: a.Active };
+    },
     customer: async (id) => {
       const c = ((await control(TARGETS[0], "tenants/1001/customers")) as { Customers: any[] }).Customers.find((x) => x.CustomerNumber === id);
       return c && { name: c.Name, email: c.Email || null, phone: c.Phone1 || null, address1: c.Address1 || null, city: c.City || null, active: c.Active };
@@ -75,6 +80,11 @@ const TARGETS: Target[] = [
   },
   {
     provider: "visma", sim: () => visma, createPath: "^/v2/customerinvoicedrafts$",
+    // Visma's articles have no EAN.
+    article: async (number) => {
+      const a = ((await control(TARGETS[1], `companies/${VISMA_COMPANY}/articles`)) as { articles: any[] }).articles.find((x) => x.Number === number);
+      return a && { description: a.Name, ean: null, active: a.IsActive };
+    },
     customer: async (id) => {
       const c = ((await control(TARGETS[1], `companies/${VISMA_COMPANY}/customers`)) as { customers: any[] }).customers.find((x) => x.Id === id);
       return c && { name: c.Name, email: c.EmailAddress, phone: c.Telephone, address1: c.InvoiceAddress1, city: c.InvoiceCity, active: c.IsActive };
@@ -179,6 +189,19 @@ describe.each(TARGETS)("the $provider connector", (t) => {
     expect(await t.customer(id)).toMatchObject({ name: "Berit Lund", email: "berit.lund@example.se", address1: "Kungsgatan 9", city: "Luleå" });
     await c.deactivateCustomer(id);
     expect(await t.customer(id)).toMatchObject({ name: "Berit Lund", active: false });
+  });
+
+  it("updates an article's description and EAN and deactivates it instead of deleting", async () => {
+    const c = connector();
+    const number = `SYNC-${Date.now()}`;
+    const id = await c.createArticle({ number, description: "Mugg blå", service: false, ean: "7350000000019" });
+    expect(await c.findArticle(number)).toBe(id);
+    expect(await t.article(number)).toEqual({ description: "Mugg blå", ean: t.provider === "fortnox" ? "7350000000019" : null, active: true });
+    await c.updateArticle(id, { number, description: "Mugg blå 30 cl", service: false, ean: "7350000000026" });
+    expect(await t.article(number)).toEqual({ description: "Mugg blå 30 cl", ean: t.provider === "fortnox" ? "7350000000026" : null, active: true });
+    await c.deactivateArticle(id);
+    expect(await t.article(number)).toMatchObject({ description: "Mugg blå 30 cl", active: false });
+    expect(await c.findArticle(number)).toBe(id);
   });
 
   it("waits out 429s and books once", async () => {

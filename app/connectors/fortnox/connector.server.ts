@@ -160,9 +160,19 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
     async createArticle(spec: ArticleSpec) {
       const number = fortnoxArticleNumber(spec.number);
       const res = await fortnoxRequest(http, "POST", "/articles", {
-        body: { Article: { ArticleNumber: number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK" } },
+        body: { Article: { ArticleNumber: number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK", ...(spec.ean ? { EAN: truncate(spec.ean, 100) } : {}) } },
       });
       return String(res.body?.Article?.ArticleNumber ?? number);
+    },
+
+    async updateArticle(number, spec) {
+      // Fortnox's PUT changes only the fields sent: its accounts, prices and stock stay.
+      const article = { Description: truncate(spec.description, 200), EAN: spec.ean ? truncate(spec.ean, 100) : "", Active: true };
+      await fortnoxRequest(http, "PUT", `/articles/${encodeURIComponent(number)}`, { body: { Article: article } });
+    },
+
+    async deactivateArticle(number) {
+      await fortnoxRequest(http, "PUT", `/articles/${encodeURIComponent(number)}`, { body: { Article: { Active: false } } });
     },
 
     async findDocuments(reference, kind) {

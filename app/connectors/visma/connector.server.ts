@@ -131,6 +131,8 @@ const VISMA_CUSTOMER_FIELDS: Record<CustomerField, string[]> = {
   address: ["InvoiceAddress1", "InvoiceAddress2", "InvoicePostalCode", "InvoiceCity", "InvoiceCountryCode"],
 };
 
+const VISMA_ARTICLE_WRITABLE = ["IsActive", "Number", "Name", "CodingId", "UnitId", "NetPrice", "GrossPrice", "IsStock"];
+
 const VISMA_CUSTOMER_WRITABLE = [
   "CustomerNumber", "Name", "IsPrivatePerson", "IsActive", "InvoiceCity", "InvoicePostalCode", "InvoiceAddress1", "InvoiceAddress2",
   "InvoiceCountryCode", "EmailAddress", "Telephone", "MobilePhone", "CorporateIdentityNumber", "VatNumber", "CurrencyCode",
@@ -193,6 +195,12 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
       body: { IsActive: true, Number: vismaArticleNumber(spec.number), Name: truncate(spec.description, 50) || spec.number, CodingId: coding.Id, UnitId: await unitId(), IsStock: !spec.service },
     });
     return parse(idShape, res.body, "the article create").Id;
+  }
+
+  /** The article as Visma's PUT takes it back (a full replace): its writable fields. */
+  async function writableArticle(id: string): Promise<Record<string, unknown>> {
+    const current = parse(z.record(z.string(), z.unknown()), (await get(`/articles/${encodeURIComponent(id)}`)).body, "an article read");
+    return Object.fromEntries(VISMA_ARTICLE_WRITABLE.filter((k) => current[k] !== null && current[k] !== undefined).map((k) => [k, current[k]]));
   }
 
   const resolveArticle: ArticleResolver = http.articles ?? (async (spec) => (await findArticle(spec.number)) ?? createArticle(spec));
@@ -328,6 +336,16 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     articleFor: vismaRowArticle,
     findArticle,
     createArticle,
+
+    // Visma's articles have no EAN field: the name is what there is to keep in step.
+    async updateArticle(id, spec) {
+      const current = await writableArticle(id);
+      await vismaRequest(http, "PUT", `/articles/${encodeURIComponent(id)}`, { body: { ...current, Name: truncate(spec.description, 50) || spec.number, IsActive: true } });
+    },
+
+    async deactivateArticle(id) {
+      await vismaRequest(http, "PUT", `/articles/${encodeURIComponent(id)}`, { body: { ...(await writableArticle(id)), IsActive: false } });
+    },
     findDocuments,
     createDocument,
     getDocument,

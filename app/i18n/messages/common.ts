@@ -35,6 +35,7 @@ export const common = defineMessages({
   "kind.cancel": { en: "Cancellation", sv: "Makulering" },
   "kind.payment": { en: "Payment", sv: "Inbetalning" },
   "kind.customer": { en: "Customer", sv: "Kund" },
+  "kind.product": { en: "Product", sv: "Produkt" },
 
   "action.replay": { en: "Replay", sv: "Kör igen" },
   "action.save": { en: "Save", sv: "Spara" },

@@ -38,6 +38,8 @@ export const settings = defineMessages({
 
   "settings.articles": { en: "Articles", sv: "Artiklar" },
   "settings.articles.help": { en: "Which article each order row is booked on.", sv: "Vilken artikel varje orderrad bokförs på." },
+  "settings.productSync": { en: "Keep the article register in step with Shopify's products", sv: "Håll artikelregistret i takt med Shopifys produkter" },
+  "settings.productSync.help": { en: "An article per variant, numbered by its SKU, with its description and EAN; accounts, prices and stock stay the accountant's. A deleted product's articles are made inactive.", sv: "En artikel per variant, numrerad efter dess SKU, med beskrivning och EAN; konton, priser och lager förblir redovisningens. En borttagen produkts artiklar görs inaktiva." },
   "settings.articleKey": { en: "Article number", sv: "Artikelnummer" },
   "settings.articleKey.sku": { en: "The product's SKU (default article without one)", sv: "Produktens SKU (standardartikeln om den saknas)" },
   "settings.articleKey.default": { en: "Always the default article", sv: "Alltid standardartikeln" },

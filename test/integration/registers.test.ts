@@ -3,8 +3,9 @@ import { FORTNOX_TENANT, fixtureOrder, withIdentity } from "../helpers/orders";
 import { waitFor } from "../helpers/services";
 import { startStack, waitSettled, type Stack } from "../helpers/stack";
 
-// The customer register kept in step: signed customers/* webhooks → app → outbox → worker →
-// Fortnox simulator, with the merchant's field ownership (here the address is the accountant's).
+// The customer and article registers kept in step: signed customers/* and products/* webhooks →
+// app → outbox → worker → Fortnox simulator, with the merchant's field ownership for customers
+// (here the address is the accountant's).
 
 const SHOP = "customers-sync.myshopify.com";
 const ID = 8_100_000_000_777;
@@ -24,10 +25,10 @@ function customer(updatedAt: string, over: Record<string, unknown> = {}) {
   };
 }
 
-/** The customer jobs, settled: every one of them succeeded (or the test says which did not). */
-const settledCustomerJobs = (count: number) =>
-  waitFor(`${count} settled customer jobs`, async () => {
-    const jobs = await stack.db.client.syncJob.findMany({ where: { shop: SHOP, kind: "customer" }, include: { history: true }, orderBy: { createdAt: "asc" } });
+/** The jobs of a kind, once `count` of them have settled. */
+const settledJobs = (kind: "customer" | "product", count: number) =>
+  waitFor(`${count} settled ${kind} jobs`, async () => {
+    const jobs = await stack.db.client.syncJob.findMany({ where: { shop: SHOP, kind }, include: { history: true }, orderBy: { createdAt: "asc" } });
     return jobs.length === count && jobs.every((j) => !["pending", "running", "retrying"].includes(j.status)) ? jobs : undefined;
   });
 
@@ -41,14 +42,14 @@ async function saveSettings(settings: unknown) {
 beforeAll(async () => {
   stack = await startStack();
   await stack.installAndConnect(SHOP);
-  await saveSettings({ customers: { sync: true, owner: { name: "shopify", email: "shopify", phone: "shopify", address: "accounting" } } });
+  await saveSettings({ customers: { sync: true, owner: { name: "shopify", email: "shopify", phone: "shopify", address: "accounting" } }, products: { sync: true } });
 });
 afterAll(async () => { await stack?.stop(); });
 
 describe("customers kept in step with Fortnox", () => {
   it("creates a new Shopify customer once, updates only what Shopify owns, ignores an older change, shares the customer with orders, and deactivates on deletion", async () => {
     await stack.sendWebhook(SHOP, "customers/create", customer("2026-11-20T10:00:00+01:00"), { deliveries: 2 });
-    const [created] = await settledCustomerJobs(1);
+    const [created] = await settledJobs("customer", 1);
     expect(created.status).toBe("succeeded");
     expect(await ours()).toMatchObject([{ Name: "Cecilia Ek", Email: "cecilia@example.se", Address1: "Storgatan 1", City: "Umeå", Phone1: "+46701112233", Active: true }]);
     const number = (await ours())[0].CustomerNumber;
@@ -58,7 +59,7 @@ describe("customers kept in step with Fortnox", () => {
       email: "cecilia.ek@example.se", phone: null,
       default_address: { company: null, address1: "Kungsgatan 9", address2: null, zip: "972 31", city: "Luleå", country_code: "SE", phone: null },
     }));
-    const updated = (await settledCustomerJobs(2))[1];
+    const updated = (await settledJobs("customer", 2))[1];
     expect(updated.status).toBe("succeeded");
     expect(updated.history.at(-1)!.apiCalls).toBe(1); // the link answers "which customer": one PUT
     expect(await ours()).toMatchObject([{ CustomerNumber: number, Email: "cecilia.ek@example.se", Address1: "Storgatan 1", City: "Umeå" }]);
@@ -66,7 +67,7 @@ describe("customers kept in step with Fortnox", () => {
 
     // A change older than the one written arrives late: it writes nothing.
     await stack.sendWebhook(SHOP, "customers/update", customer("2026-11-20T12:00:00+01:00", { email: "old@example.se" }));
-    const late = (await settledCustomerJobs(3))[2];
+    const late = (await settledJobs("customer", 3))[2];
     expect(late.history.at(-1)!.outcome).toMatch(/^skipped: a newer change/);
     expect((await ours())[0].Email).toBe("cecilia.ek@example.se");
 
@@ -80,17 +81,57 @@ describe("customers kept in step with Fortnox", () => {
     expect(await ours()).toHaveLength(1);
 
     await stack.sendWebhook(SHOP, "customers/delete", { id: ID });
-    const deleted = (await settledCustomerJobs(4))[3];
+    const deleted = (await settledJobs("customer", 4))[3];
     expect(deleted.status).toBe("succeeded");
     expect(await ours()).toMatchObject([{ CustomerNumber: number, Active: false }]);
   });
 
-  it("books nothing for customers while the sync is off", async () => {
+  it("books nothing for customers while the sync is off (and saving that leaves the other settings as they were)", async () => {
     await saveSettings({ customers: { sync: false } });
+    const stored = JSON.parse((await stack.db.client.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings!);
+    expect(stored.products).toEqual({ sync: true });
     const before = await stack.db.client.syncJob.count({ where: { shop: SHOP, kind: "customer" } });
     const sent = await stack.sendWebhook(SHOP, "customers/update", customer("2026-11-22T10:00:00+01:00", { email: "off@example.se" }));
     expect(sent.deliveries.map((d) => d.status)).toEqual([200]);
     expect(await stack.db.client.webhookEvent.count({ where: { shop: SHOP, subjectId: GID } })).toBeGreaterThan(0);
     expect(await stack.db.client.syncJob.count({ where: { shop: SHOP, kind: "customer" } })).toBe(before);
+  });
+});
+
+const PRODUCT = 9_200_000_000_001;
+function product(updatedAt: string, title: string, variants: { id: number; title: string; sku: string | null; barcode?: string }[]) {
+  return { id: PRODUCT, admin_graphql_api_id: `gid://shopify/Product/${PRODUCT}`, title, updated_at: updatedAt, variants: variants.map((v) => ({ requires_shipping: true, ...v })) };
+}
+const articles = async (): Promise<any[]> =>
+  (await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/articles`)).json()).Articles.filter((a: any) => String(a.ArticleNumber).startsWith("MUG-"));
+const SIZES = [
+  { id: 1, title: "S", sku: "MUG-S", barcode: "7350000000101" },
+  { id: 2, title: "M", sku: "MUG-M", barcode: "7350000000102" },
+  { id: 3, title: "L", sku: "MUG-L", barcode: "7350000000103" },
+];
+
+describe("articles kept in step with Fortnox", () => {
+  it("makes an article per variant once, updates their descriptions, reports a variant without an SKU as needing action, and deactivates them with the product", async () => {
+    await stack.sendWebhook(SHOP, "products/create", product("2026-11-20T10:00:00+01:00", "Mugg", SIZES), { deliveries: 2 });
+    const [created] = await settledJobs("product", 1);
+    expect(created.status).toBe("succeeded");
+    expect((await articles()).map((a) => [a.ArticleNumber, a.Description, a.EAN, a.Type, a.Active]).sort()).toEqual([
+      ["MUG-L", "Mugg - L", "7350000000103", "STOCK", true],
+      ["MUG-M", "Mugg - M", "7350000000102", "STOCK", true],
+      ["MUG-S", "Mugg - S", "7350000000101", "STOCK", true],
+    ]);
+
+    // Renamed, and a new variant without an SKU: the three are written, the fourth is reported.
+    await stack.sendWebhook(SHOP, "products/update", product("2026-11-21T10:00:00+01:00", "Kaffemugg", [...SIZES, { id: 4, title: "XL", sku: null }]));
+    const renamed = (await settledJobs("product", 2))[1];
+    expect(renamed.status).toBe("needs_action");
+    expect(renamed.lastErrorCode).toBe("article_key_missing");
+    expect(renamed.lastError).toContain('"Kaffemugg - XL"');
+    expect((await articles()).map((a) => a.Description).sort()).toEqual(["Kaffemugg - L", "Kaffemugg - M", "Kaffemugg - S"]);
+
+    await stack.sendWebhook(SHOP, "products/delete", { id: PRODUCT });
+    const deleted = (await settledJobs("product", 3))[2];
+    expect(deleted.status).toBe("succeeded");
+    expect((await articles()).map((a) => a.Active)).toEqual([false, false, false]);
   });
 });
