@@ -3,7 +3,7 @@
 // Fortnox (or Visma, --target visma) through OAuth, sends a burst of signed order webhooks (some
 // delivered twice), waits until every order is settled, shows the order page's Replay on one
 // order that stops, and prints a summary.
-// Flags: --target fortnox|visma, --orders DIR, --json, --serve.
+// Flags: --target fortnox|visma, --orders DIR, --count N, --json, --serve, --no-build.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -15,13 +15,18 @@ import { orderPageStep } from "./demo-order-page";
 
 const SHOP = "kontera-demo.myshopify.com";
 const { values: args } = parseArgs({
-  options: { target: { type: "string", default: "fortnox" }, orders: { type: "string" }, json: { type: "boolean", default: false }, serve: { type: "boolean", default: false }, "no-build": { type: "boolean", default: false } },
+  options: { target: { type: "string", default: "fortnox" }, orders: { type: "string" }, count: { type: "string", default: "60" }, json: { type: "boolean", default: false }, serve: { type: "boolean", default: false }, "no-build": { type: "boolean", default: false } },
 });
 if (args.target !== "fortnox" && args.target !== "visma") {
   console.error(`demo: --target must be fortnox or visma, not ${args.target}`);
   process.exit(1);
 }
 const TARGET = args.target;
+const COUNT = Number(args.count);
+if (!Number.isInteger(COUNT) || COUNT < 1 || COUNT > 500) {
+  console.error(`demo: --count must be a whole number from 1 to 500, not ${args.count}`);
+  process.exit(1);
+}
 const TARGET_NAME = TARGET === "visma" ? "Visma" : "Fortnox";
 const say = (msg: string) => { if (!args.json) console.log(msg); else console.error(msg); };
 
@@ -32,8 +37,8 @@ function fail(message: string): never {
 
 function loadOrders(): { payload: any; deliveries: number }[] {
   if (!args.orders) {
-    // 60 realistic Swedish orders; every fifth is delivered twice at once, as Shopify may.
-    return generateOrders(60, { seed: 2026, startOrderNumber: 1001, shop: SHOP }).map((payload, i) => ({ payload, deliveries: i % 5 === 0 ? 2 : 1 }));
+    // Realistic Swedish orders (60 unless --count); every fifth is delivered twice at once, as Shopify may.
+    return generateOrders(COUNT, { seed: 2026, startOrderNumber: 1001, shop: SHOP }).map((payload, i) => ({ payload, deliveries: i % 5 === 0 ? 2 : 1 }));
   }
   const dir = path.resolve(args.orders);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) fail(`--orders ${args.orders} is not a folder`);
