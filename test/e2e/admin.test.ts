@@ -121,6 +121,10 @@ describe("the admin", () => {
     await page.getByLabel("Sweden, 25 % VAT").fill("3011");
     await page.getByLabel("Book an order when it is").selectOption("fulfilled");
     await page.getByLabel("Refunds (credit invoices)").uncheck({ force: true });
+    // The registers: customers kept in step with the address left to the accountant, and products.
+    await page.getByLabel("Keep the customer register in step with Shopify").check({ force: true });
+    await page.getByLabel("Address", { exact: true }).selectOption("accounting");
+    await page.getByLabel("Keep the article register in step with Shopify's products").check({ force: true });
     await page.getByRole("button", { name: "Save" }).first().click();
     await visible("Settings saved.").toBe(true);
     const after = await stack.db.client.shop.findUnique({ where: { shop: SHOP } });
@@ -129,6 +133,8 @@ describe("the admin", () => {
     expect(saved.accounts.domestic["25"]).toBe("3011");
     expect(saved.flows.refunds).toBe(false);
     expect(saved.flows.payments).toBe(true);
+    expect(saved.customers).toEqual({ sync: true, owner: { name: "shopify", email: "shopify", phone: "shopify", address: "accounting" } });
+    expect(saved.products).toEqual({ sync: true });
     await open("/app/settings", { locale: "sv", shot: "settings-sv" });
     await visible("Bokför en order när den är").toBe(true);
     expect(await page.getByLabel("Sverige, 25 % moms").inputValue()).toBe("3011");
