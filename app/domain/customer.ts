@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { DocumentCustomer } from "./accounting";
-import { clean } from "./mapping";
+import { clean, customerAddress } from "./mapping";
 import { shopifyAddressSchema } from "./shopify-order";
 
 // A Shopify customer (the customers/create and customers/update payload) as the accounting
@@ -43,11 +43,7 @@ export function customerFromShopify(c: ShopifyCustomer, shopCurrency: string): D
     name: company ?? (person || email || `Shopify customer ${c.id}`),
     email,
     phone: clean(c.phone ?? a?.phone),
-    address1: clean(a?.address1),
-    address2: clean(a?.address2),
-    zip: clean(a?.zip),
-    city: clean(a?.city),
-    countryCode: clean(a?.country_code)?.toUpperCase(),
+    ...customerAddress(a),
     currency,
   };
 }

@@ -71,13 +71,16 @@ export function mapCustomer(order: ShopifyOrder, privateCustomers: MappingSettin
     orgNumber,
     vatNumber: vatNumber ? normaliseVatNumber(vatNumber) : undefined,
     phone: clean(order.customer?.phone ?? bill?.phone),
-    address1: clean(bill?.address1),
-    address2: clean(bill?.address2),
-    zip: clean(bill?.zip),
-    city: clean(bill?.city),
-    countryCode: clean(bill?.country_code)?.toUpperCase(),
+    ...customerAddress(bill),
     currency,
   };
+}
+
+type ShopifyAddress = { address1?: string | null; address2?: string | null; zip?: string | null; city?: string | null; country_code?: string | null };
+
+/** A Shopify address as an accounting customer's postal address. */
+export function customerAddress(a: ShopifyAddress | null | undefined): Pick<DocumentCustomer, "address1" | "address2" | "zip" | "city" | "countryCode"> {
+  return { address1: clean(a?.address1), address2: clean(a?.address2), zip: clean(a?.zip), city: clean(a?.city), countryCode: clean(a?.country_code)?.toUpperCase() };
 }
 
 function issue(code: string, message: string, messageSv: string, field?: string): MappingIssue {
