@@ -27,7 +27,7 @@ function sharedOut(target: FaultTarget, share: number): SimFault[] {
 
 export const flakyApi: Scenario = {
   name: "20 % of the accounting API's calls fail: 429 with and without Retry-After, 503 bursts, timeouts (dropped, committed, committed late)",
-  runs: { ci: 20, full: 200 },
+  runs: { ci: 12, full: 200 },
   async run(stack, runs, target) {
     const shop = "faults-flaky.myshopify.com";
     await connect(stack, target, shop);

@@ -17,7 +17,7 @@ async function deliverTo(stack: Stack, urls: string[]) {
 
 export const twoOfEach: Scenario = {
   name: "two web and two worker processes hammering the same orders",
-  runs: { ci: 20, full: 100 },
+  runs: { ci: 12, full: 100 },
   async run(stack, runs, target) {
     const shop = "faults-processes.myshopify.com";
     await connect(stack, target, shop);

@@ -44,7 +44,7 @@ function strict({ refused, ...figures }: Figures & { refused: number }): Figures
 
 export const redisFlushed: Scenario = {
   name: "Redis FLUSHALL with orders in flight",
-  runs: { ci: 60, full: 1000 },
+  runs: { ci: 30, full: 1000 },
   async run(stack, runs, target) {
     return strict(await inFlight(stack, target, "faults-flush.myshopify.com", 40_001, runs, {
       down: async () => { await stack.redis.client.flushall(); },
@@ -55,7 +55,7 @@ export const redisFlushed: Scenario = {
 
 export const redisRestarted: Scenario = {
   name: "Redis killed (SIGKILL), webhooks arriving while it is down, restarted empty",
-  runs: { ci: 60, full: 1000 },
+  runs: { ci: 30, full: 1000 },
   async run(stack, runs, target) {
     return strict(await inFlight(stack, target, "faults-redis-kill.myshopify.com", 42_001, runs, {
       down: () => stack.redis.kill(),
