@@ -1,6 +1,6 @@
 import type { OrderSyncView, SyncResult } from "../app/domain/order-sync-view";
 import { waitFor } from "../test/helpers/services";
-import { postJson, type Stack } from "../test/helpers/stack";
+import { postJson, writtenBack, type Stack } from "../test/helpers/stack";
 
 // The demo's order-page step: what a merchant sees and does on Shopify's order page, through the
 // same backend routes the order block calls (extensions/order-sync). One more order arrives in a
@@ -20,12 +20,6 @@ export interface OrderPageStep {
   document: string | null;
   tagsAfter: string[];
   metafield: string | null;
-}
-
-async function writtenBack(stack: Stack, shop: string, gid: string): Promise<{ tags: string[]; status: string | null }> {
-  const writes = await (await fetch(`${stack.shopifySim.url}/__sim/writes?shop=${shop}`)).json();
-  const value = Object.entries(writes.metafields[gid] ?? {}).find(([k]) => k.endsWith(".accounting_sync"))?.[1] as { value: string } | undefined;
-  return { tags: writes.tags[gid] ?? [], status: value ? JSON.parse(value.value).status : null };
 }
 
 export async function orderPageStep(stack: Stack, shop: string, template: any): Promise<OrderPageStep> {
@@ -51,6 +45,6 @@ export async function orderPageStep(stack: Stack, shop: string, template: any): 
     after: after.state,
     document: after.documents[0] ? `${after.documents[0].label} ${after.documents[0].number}` : null,
     tagsAfter: written.tags,
-    metafield: written.status,
+    metafield: written.status ?? null,
   };
 }

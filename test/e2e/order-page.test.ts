@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FORTNOX_TENANT, fixtureOrder, withIdentity } from "../helpers/orders";
 import { ROOT, waitFor } from "../helpers/services";
 import { launchAdminBrowser, type AdminBrowser } from "../helpers/admin-browser";
-import { postJson, startStack, type Stack } from "../helpers/stack";
+import { postJson, startStack, writtenBack, type Stack } from "../helpers/stack";
 
 // The order page's extensions (extensions/order-sync, as `shopify app build` bundled them) in real
 // Chromium, hosted by the Shopify simulator the way the admin hosts them: on another origin than
@@ -38,12 +38,7 @@ const click = (label: string) => page.locator("s-button", { hasText: label }).cl
 const gid = (id: number) => `gid://shopify/Order/${id}`;
 
 /** What Shopify holds for the order: the app's metafield (status JSON) and the order's tags. */
-async function writtenBack(id: number): Promise<{ status?: string; documentNumber?: string | null; tags: string[] }> {
-  const writes = await (await fetch(`${stack.shopifySim.url}/__sim/writes?shop=${SHOP}`)).json();
-  const metafields = writes.metafields[gid(id)] ?? {};
-  const value = Object.entries(metafields).find(([k]) => k.endsWith(".accounting_sync"))?.[1] as { value: string } | undefined;
-  return { ...(value ? JSON.parse(value.value) : {}), tags: writes.tags[gid(id)] ?? [] };
-}
+const statusOf = (id: number) => writtenBack(stack, SHOP, gid(id));
 
 /** A paid order that Shopify has and Kontera never received (placed before the app, say). */
 async function shopifyOnlyOrder(id: number, number: number) {
@@ -79,7 +74,7 @@ describe("the order page", () => {
     order.currency = "PLN"; // not set up in the Fortnox company: refused until it is
     await stack.sendWebhook(SHOP, "orders/paid", order);
     await waitFor("the order to stop", () => stack.db.client.syncJob.findFirst({ where: { shop: SHOP, subjectId: gid(order.id), status: "needs_action" } }));
-    await waitFor("the status written back", async () => (await writtenBack(order.id)).tags.includes("kontera:needs-action") || undefined);
+    await waitFor("the status written back", async () => (await statusOf(order.id)).tags.includes("kontera:needs-action") || undefined);
 
     await openExtension(BLOCK, [order.id], { shot: "order-block-failed" });
     await visible("Needs action").toBe(true);
@@ -87,7 +82,7 @@ describe("the order page", () => {
     expect(shown).toContain("The order's currency is not set up in the accounting system.");
     expect(shown).toContain("Add the currency in the accounting system");
     expect(shown).toMatch(/Invoice, attempt 1 · Needs action/);
-    expect(await writtenBack(order.id)).toMatchObject({ status: "needs_action", tags: ["kontera:needs-action"] });
+    expect(await statusOf(order.id)).toMatchObject({ status: "needs_action", tags: ["kontera:needs-action"] });
 
     await postJson(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/currencies`, { Code: "PLN", BuyRate: 2.6, SellRate: 2.7 });
     await page.evaluate(() => ((window as any).__sameDocument = true));
@@ -99,8 +94,8 @@ describe("the order page", () => {
     expect(await text()).toContain(`Invoice ${link.remoteNumber}`);
     expect(await page.locator("s-link", { hasText: "Open" }).first().getAttribute("href")).toContain(`/invoices/${link.remoteNumber}`);
 
-    await waitFor("the booked status written back", async () => ((await writtenBack(order.id)).status === "synced" ? true : undefined));
-    expect(await writtenBack(order.id)).toMatchObject({ status: "synced", documentNumber: link.remoteNumber, tags: ["kontera:synced"] });
+    await waitFor("the booked status written back", async () => ((await statusOf(order.id)).status === "synced" ? true : undefined));
+    expect(await statusOf(order.id)).toMatchObject({ status: "synced", documentNumber: link.remoteNumber, tags: ["kontera:synced"] });
     // Our own writes came back as orders/updated, and booked nothing more.
     expect(await stack.db.client.syncJob.count({ where: { shop: SHOP, orderId: gid(order.id), kind: "invoice" } })).toBe(1);
     expect(await stack.db.client.documentLink.count({ where: { shop: SHOP, shopifyId: gid(order.id), kind: "invoice" } })).toBe(1);

@@ -69,6 +69,13 @@ export const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTM
 
 export const bin = (name: string) => path.join(ROOT, "node_modules/.bin", name);
 
+/** What Kontera wrote back onto an order in the Shopify simulator: its status metafield (JSON) and its tags. */
+export async function writtenBack(stack: Stack, shop: string, orderGid: string): Promise<{ status?: string; documentNumber?: string | null; tags: string[] }> {
+  const writes = await (await fetch(`${stack.shopifySim.url}/__sim/writes?shop=${shop}`)).json();
+  const metafield = Object.entries(writes.metafields[orderGid] ?? {}).find(([k]) => k.endsWith(".accounting_sync"))?.[1] as { value: string } | undefined;
+  return { ...(metafield ? JSON.parse(metafield.value) : {}), tags: writes.tags[orderGid] ?? [] };
+}
+
 export async function postJson(url: string, body: unknown): Promise<any> {
   const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   const text = await res.text();
