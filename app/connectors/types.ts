@@ -53,6 +53,10 @@ export interface ArticleSpec {
    * takes VAT per row and ignores it.
    */
   vatRate?: number;
+  /** The sales account for that rate (Fortnox keeps one per article; Visma's category carries it). */
+  salesAccount?: string;
+  /** The sales price in öre, excluding and including VAT; absent = the target's price is left alone. */
+  price?: { net: number; gross: number };
 }
 
 /**
@@ -80,8 +84,9 @@ export interface AccountingConnector {
   findArticle(number: string): Promise<string | null>;
   createArticle(article: ArticleSpec): Promise<string>;
   /**
-   * Writes the article's description and EAN onto article `id` (what findArticle or createArticle
-   * returned) and makes it active; its accounts, prices and stock stay as the accountant keeps them.
+   * Writes the article's description, EAN and (when the spec has one) sales price onto article
+   * `id` (what findArticle or createArticle returned) and makes it active; its accounts and stock
+   * stay as the accountant keeps them.
    */
   updateArticle(id: string, article: ArticleSpec): Promise<void>;
   /** Marks the article inactive: documents refer to it, so it is never deleted. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ArticleSpec } from "~/connectors/types";
 import { clean } from "./mapping";
+import { isDecimal, roundDiv, toMinor } from "./money";
 
 // A Shopify product (the products/create and products/update payload) as the articles Kontera
 // keeps in step with it: one per variant, numbered by its SKU, the key orders are booked by, so
@@ -12,6 +13,8 @@ const variant = z.object({
   sku: z.string().nullish(),
   barcode: z.string().nullish(),
   requires_shipping: z.boolean().nullish(),
+  /** In the shop's currency, including VAT when the shop's prices do (Shopify's taxes_included). */
+  price: z.string().refine(isDecimal, "a decimal amount").nullish(),
 });
 
 export const shopifyProductSchema = z.object({
@@ -37,15 +40,41 @@ export interface ProductArticles {
   unkeyed: string[];
 }
 
-export function articlesFromProduct(p: ShopifyProduct): ProductArticles {
+/** How the shop's products become articles beyond their own fields (the shop's settings and Shopify's). */
+export interface ArticlePolicy {
+  /** The Swedish rate (percent) the products sell at, and the sales account for it. */
+  vatRate: number;
+  salesAccount: string;
+  /** Whether Shopify's prices include VAT; null = prices are not written. */
+  taxesIncluded: boolean | null;
+}
+
+/** A variant's price both ways, in öre: the accounting systems round the part they derive the same way. */
+export function articlePrice(price: string, vatRate: number, taxesIncluded: boolean): { net: number; gross: number } {
+  const minor = toMinor(price);
+  return taxesIncluded
+    ? { net: roundDiv(minor * 100, 100 + vatRate), gross: minor }
+    : { net: minor, gross: minor + roundDiv(minor * vatRate, 100) };
+}
+
+export function articlesFromProduct(p: ShopifyProduct, policy: ArticlePolicy): ProductArticles {
   const out: ProductArticles = { articles: [], unkeyed: [] };
   for (const v of p.variants) {
     const title = clean(v.title) && v.title !== "Default Title" ? `${p.title} - ${v.title}` : p.title;
     const sku = clean(v.sku);
     if (!sku) { out.unkeyed.push(title); continue; }
     const ean = clean(v.barcode);
-    // A variant that ships is goods; one that does not (a service, a download) is a service.
-    out.articles.push({ variantId: v.id, spec: { number: sku, description: title, service: v.requires_shipping === false, ...(ean ? { ean } : {}) } });
+    const price = policy.taxesIncluded !== null && v.price ? articlePrice(v.price, policy.vatRate, policy.taxesIncluded) : undefined;
+    out.articles.push({
+      variantId: v.id,
+      spec: {
+        number: sku, description: title,
+        // A variant that ships is goods; one that does not (a service, a download) is a service.
+        service: v.requires_shipping === false,
+        vatRate: policy.vatRate, salesAccount: policy.salesAccount,
+        ...(ean ? { ean } : {}), ...(price ? { price } : {}),
+      },
+    });
   }
   return out;
 }

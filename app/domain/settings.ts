@@ -44,6 +44,9 @@ export const TRIGGERS = ["created", "paid", "fulfilled"] as const;
 export const CUSTOMER_FIELDS = ["name", "email", "phone", "address"] as const;
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 const fieldOwner = z.enum(["shopify", "accounting"]);
+/** The Swedish VAT rates (percent) an article can sell at. */
+export const VAT_RATES = ["25", "12", "6", "0"] as const;
+const PRODUCTS_DEFAULT = { sync: false, prices: true, vatRate: "25" } as const;
 const SHOPIFY_OWNS_ALL = { name: "shopify", email: "shopify", phone: "shopify", address: "shopify" } as const;
 
 export const mappingSettingsSchema = z.object({
@@ -105,7 +108,19 @@ export const mappingSettingsSchema = z.object({
    * The article register kept in step with Shopify's products (products/create, update, delete):
    * an article per variant with an SKU; a deleted product's articles are made inactive.
    */
-  products: z.object({ sync: z.boolean().default(false) }).default({ sync: false }),
+  products: z
+    .object({
+      sync: z.boolean().default(false),
+      /** Shopify's variant price written as the article's sales price (off: prices stay the accountant's). */
+      prices: z.boolean().default(true),
+      /**
+       * The Swedish VAT rate the products sell at. A product payload carries none (Shopify keeps
+       * reduced rates as tax overrides), and the price excluding VAT and the article's sales
+       * account and category follow from it.
+       */
+      vatRate: z.enum(VAT_RATES).default("25"),
+    })
+    .default(PRODUCTS_DEFAULT),
   /** The language of what Kontera writes to the merchant outside the admin (alert e-mails). */
   language: z.enum(["sv", "en"]).default("sv"),
   /**

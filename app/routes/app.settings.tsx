@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { CUSTOMER_FIELDS, TRIGGERS, type MappingSettings } from "~/domain/settings";
+import { CUSTOMER_FIELDS, TRIGGERS, VAT_RATES, type MappingSettings } from "~/domain/settings";
 import { useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
 import { loadSettings, saveSettings, type FieldError } from "~/sync/settings.server";
@@ -23,7 +23,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 type Form = MappingSettings & { trigger: (typeof TRIGGERS)[number] };
 type GatewayRow = { gateway: string; mode: string; account: string };
-const RATES = ["25", "12", "6", "0"];
 const ACCOUNTS = ["euOss", "euReverseCharge", "export", "rounding", "giftCards", "tips"] as const;
 
 export default function Settings() {
@@ -42,6 +41,7 @@ export default function Settings() {
   const setAccount = (key: string, value: string) => setForm((f) => ({ ...f, accounts: { ...f.accounts, [key]: value } }));
   const setDomestic = (rate: string, value: string) => setForm((f) => ({ ...f, accounts: { ...f.accounts, domestic: { ...f.accounts.domestic, [rate]: value } } }));
   const setCustomers = (patch: Partial<Form["customers"]>) => setForm((f) => ({ ...f, customers: { ...f.customers, ...patch } }));
+  const setProducts = (patch: Partial<Form["products"]>) => setForm((f) => ({ ...f, products: { ...f.products, ...patch } }));
   const setFlow = (key: keyof Form["flows"]) => (value: boolean) => setForm((f) => ({ ...f, flows: { ...f.flows, [key]: value } }));
   const setGateway = (i: number, key: keyof GatewayRow, value: string) => setGateways((g) => g.map((row, j) => (j === i ? { ...row, [key]: value } : row)));
   const options = (prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
@@ -87,7 +87,12 @@ export default function Settings() {
         <Layout.AnnotatedSection id="articles" title={t("settings.articles")} description={t("settings.articles.help")}>
           <Card>
             <FormLayout>
-              <Checkbox label={t("settings.productSync")} helpText={t("settings.productSync.help")} checked={form.products.sync} onChange={(sync) => set("products")({ sync })} />
+              <Checkbox label={t("settings.productSync")} helpText={t("settings.productSync.help")} checked={form.products.sync} onChange={(sync) => setProducts({ sync })} />
+              {form.products.sync && <>
+                <Checkbox label={t("settings.productPrices")} helpText={t("settings.productPrices.help")} checked={form.products.prices} onChange={(prices) => setProducts({ prices })} />
+                <Select label={t("settings.productVatRate")} helpText={t("settings.productVatRate.help")} options={VAT_RATES.map((rate) => ({ value: rate, label: `${rate} %` }))}
+                  value={form.products.vatRate} onChange={(v) => setProducts({ vatRate: v as Form["products"]["vatRate"] })} error={errorAt("products.vatRate")} />
+              </>}
               <Select label={t("settings.articleKey")} options={options("settings.articleKey", ["sku", "default"])} value={form.articleKey} onChange={(v) => set("articleKey")(v as Form["articleKey"])} error={errorAt("articleKey")} />
               <FormLayout.Group>
                 <TextField label={t("settings.defaultArticleNumber")} value={form.defaultArticleNumber} onChange={set("defaultArticleNumber")} error={errorAt("defaultArticleNumber")} autoComplete="off" />
@@ -101,7 +106,7 @@ export default function Settings() {
           <Card>
             <FormLayout>
               <FormLayout.Group condensed>
-                {RATES.map((rate) => (
+                {VAT_RATES.map((rate) => (
                   <TextField key={rate} label={t("settings.accounts.domestic", { rate })} value={form.accounts.domestic[rate] ?? ""} onChange={(v) => setDomestic(rate, v)} error={errorAt(`accounts.domestic.${rate}`)} autoComplete="off" />
                 ))}
               </FormLayout.Group>

@@ -10,6 +10,7 @@ import {
   restOrderFromGraphql,
 } from "~/domain/graphql-order";
 import type { ShopifyOrder } from "~/domain/shopify-order";
+import { shopFacts } from "./shop-facts.server";
 import { throttledRead } from "./throttled-graphql.server";
 
 // The backfill's reads of order history: a count, pages of whole orders, and bulk operations
@@ -18,10 +19,7 @@ import { throttledRead } from "./throttled-graphql.server";
 /** Orders per page: each costs about 200 points (its 10 lines and their money), a query at most 1000. */
 export const ORDERS_PER_PAGE = 4;
 
-export async function shopTimezone(shop: string): Promise<string> {
-  const data = await throttledRead(shop, "shop", "{ shop { ianaTimezone } }", {}, z.object({ shop: z.object({ ianaTimezone: z.string().min(1) }) }));
-  return data.shop.ianaTimezone;
-}
+export const shopTimezone = async (shop: string): Promise<string> => (await shopFacts(shop)).ianaTimezone;
 
 /** How many orders match (Shopify counts exactly up to its limit; null asks for no limit). */
 export async function countOrders(shop: string, search: string): Promise<number> {

@@ -29,6 +29,7 @@ const CAUSES: Record<string, Cause> = {
   "2000428": { key: "cause.article_missing", fixAt: SETTINGS_ARTICLES },
   sku_too_long: { key: "cause.sku_too_long", fixAt: SETTINGS_ARTICLES },
   article_key_missing: { key: "cause.article_key_missing" },
+  price_scope: { key: "cause.price_scope", fixAt: CONNECTIONS },
   "2001304": { key: "cause.account_missing", fixAt: SETTINGS_ACCOUNTS },
   "2000423": { key: "cause.account_missing", fixAt: SETTINGS_ACCOUNTS },
   "mapping:account_missing": { key: "cause.account_missing", fixAt: SETTINGS_ACCOUNTS },

@@ -61,7 +61,7 @@ interface Target {
   /** The path of a document create, for fault rules. */
   createPath: string;
   /** The customer as the accounting system holds it, in one shape for both. */
-  article: (number: string) => Promise<{ description: string; ean: string | null; active: boolean } | undefined>;
+  article: (number: string) => Promise<{ description: string; ean: string | null; active: boolean; netPrice: number | null } | undefined>;
   customer: (id: string) => Promise<{ name: string; email: string | null; phone: string | null; address1: string | null; city: string | null; active: boolean } | undefined>;
 }
 
@@ -70,20 +70,20 @@ const TARGETS: Target[] = [
     provider: "fortnox", sim: () => fortnox, createPath: "^/3/invoices$",
     article: async (number) => {
       const a = ((await control(TARGETS[0], "tenants/1001/articles")) as { Articles: any[] }).Articles.find((x) => x.ArticleNumber === number);
-      return a && { description: a.Description, ean: a.EAN || null, active: a.Active };
+      return a && { description: a.Description, ean: a.EAN || null, active: a.Active, netPrice: a.SalesPrice || null };
     },
     customer: async (id) => {
       const c = ((await control(TARGETS[0], "tenants/1001/customers")) as { Customers: any[] }).Customers.find((x) => x.CustomerNumber === id);
       return c && { name: c.Name, email: c.Email || null, phone: c.Phone1 || null, address1: c.Address1 || null, city: c.City || null, active: c.Active };
     },
-    authorizeUrl: () => `${fortnox.authUrl}/auth?${new URLSearchParams({ client_id: process.env.FORTNOX_CLIENT_ID!, redirect_uri: REDIRECT, scope: "companyinformation customer article invoice order payment", state: "s", access_type: "offline", response_type: "code" })}`,
+    authorizeUrl: () => `${fortnox.authUrl}/auth?${new URLSearchParams({ client_id: process.env.FORTNOX_CLIENT_ID!, redirect_uri: REDIRECT, scope: "companyinformation customer article price invoice order payment", state: "s", access_type: "offline", response_type: "code" })}`,
   },
   {
     provider: "visma", sim: () => visma, createPath: "^/v2/customerinvoicedrafts$",
     // Visma's articles have no EAN.
     article: async (number) => {
       const a = ((await control(TARGETS[1], `companies/${VISMA_COMPANY}/articles`)) as { articles: any[] }).articles.find((x) => x.Number === number);
-      return a && { description: a.Name, ean: null, active: a.IsActive };
+      return a && { description: a.Name, ean: null, active: a.IsActive, netPrice: a.NetPrice };
     },
     customer: async (id) => {
       const c = ((await control(TARGETS[1], `companies/${VISMA_COMPANY}/customers`)) as { customers: any[] }).customers.find((x) => x.Id === id);
@@ -191,14 +191,18 @@ describe.each(TARGETS)("the $provider connector", (t) => {
     expect(await t.customer(id)).toMatchObject({ name: "Berit Lund", active: false });
   });
 
-  it("updates an article's description and EAN and deactivates it instead of deleting", async () => {
+  it("updates an article's description, EAN and sales price and deactivates it instead of deleting", async () => {
     const c = connector();
     const number = `SYNC-${Date.now()}`;
-    const id = await c.createArticle({ number, description: "Mugg blå", service: false, ean: "7350000000019" });
+    const ean = (e: string) => (t.provider === "fortnox" ? e : null); // Visma's articles have no EAN
+    const id = await c.createArticle({ number, description: "Mugg blå", service: false, ean: "7350000000019", vatRate: 25, salesAccount: "3001", price: { net: 15_920, gross: 19_900 } });
     expect(await c.findArticle(number)).toBe(id);
-    expect(await t.article(number)).toEqual({ description: "Mugg blå", ean: t.provider === "fortnox" ? "7350000000019" : null, active: true });
-    await c.updateArticle(id, { number, description: "Mugg blå 30 cl", service: false, ean: "7350000000026" });
-    expect(await t.article(number)).toEqual({ description: "Mugg blå 30 cl", ean: t.provider === "fortnox" ? "7350000000026" : null, active: true });
+    expect(await t.article(number)).toEqual({ description: "Mugg blå", ean: ean("7350000000019"), active: true, netPrice: 159.2 });
+    await c.updateArticle(id, { number, description: "Mugg blå 30 cl", service: false, ean: "7350000000026", price: { net: 19_920, gross: 24_900 } });
+    expect(await t.article(number)).toEqual({ description: "Mugg blå 30 cl", ean: ean("7350000000026"), active: true, netPrice: 199.2 });
+    // Without a price in the spec, the price stays as it is.
+    await c.updateArticle(id, { number, description: "Mugg blå 30 cl", service: false });
+    expect(await t.article(number)).toMatchObject({ netPrice: 199.2 });
     await c.deactivateArticle(id);
     expect(await t.article(number)).toMatchObject({ description: "Mugg blå 30 cl", active: false });
     expect(await c.findArticle(number)).toBe(id);

@@ -125,6 +125,7 @@ describe("the admin", () => {
     await page.getByLabel("Keep the customer register in step with Shopify").check({ force: true });
     await page.getByLabel("Address", { exact: true }).selectOption("accounting");
     await page.getByLabel("Keep the article register in step with Shopify's products").check({ force: true });
+    await page.getByLabel("VAT rate of the products").selectOption("12");
     await page.getByRole("button", { name: "Save" }).first().click();
     await visible("Settings saved.").toBe(true);
     const after = await stack.db.client.shop.findUnique({ where: { shop: SHOP } });
@@ -134,7 +135,7 @@ describe("the admin", () => {
     expect(saved.flows.refunds).toBe(false);
     expect(saved.flows.payments).toBe(true);
     expect(saved.customers).toEqual({ sync: true, owner: { name: "shopify", email: "shopify", phone: "shopify", address: "accounting" } });
-    expect(saved.products).toEqual({ sync: true });
+    expect(saved.products).toEqual({ sync: true, prices: true, vatRate: "12" });
     await open("/app/settings", { locale: "sv", shot: "settings-sv" });
     await visible("Bokför en order när den är").toBe(true);
     expect(await page.getByLabel("Sverige, 25 % moms").inputValue()).toBe("3011");

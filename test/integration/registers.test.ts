@@ -71,6 +71,13 @@ describe("customers kept in step with Fortnox", () => {
     expect(late.history.at(-1)!.outcome).toMatch(/^skipped: a newer change/);
     expect((await ours())[0].Email).toBe("cecilia.ek@example.se");
 
+    // A newer update that changes nothing Kontera writes (Shopify sends one when an order changes the customer's totals).
+    await stack.sendWebhook(SHOP, "customers/update", customer("2026-11-21T11:00:00+01:00", {
+      email: "cecilia.ek@example.se", phone: null,
+      default_address: { company: null, address1: "Kungsgatan 9", address2: null, zip: "972 31", city: "Luleå", country_code: "SE", phone: null },
+    }));
+    expect((await settledJobs("customer", 4))[3].history.at(-1)).toMatchObject({ outcome: "skipped: nothing Kontera writes has changed", apiCalls: 0 });
+
     // The customer's order is booked on the same Fortnox customer.
     const order = withIdentity(fixtureOrder("simple-1001.json"), 7_600_000_000_001, 9101);
     order.customer = { ...order.customer, id: ID, admin_graphql_api_id: GID };
@@ -81,7 +88,7 @@ describe("customers kept in step with Fortnox", () => {
     expect(await ours()).toHaveLength(1);
 
     await stack.sendWebhook(SHOP, "customers/delete", { id: ID });
-    const deleted = (await settledJobs("customer", 4))[3];
+    const deleted = (await settledJobs("customer", 5))[4];
     expect(deleted.status).toBe("succeeded");
     expect(await ours()).toMatchObject([{ CustomerNumber: number, Active: false }]);
   });
@@ -89,7 +96,7 @@ describe("customers kept in step with Fortnox", () => {
   it("books nothing for customers while the sync is off (and saving that leaves the other settings as they were)", async () => {
     await saveSettings({ customers: { sync: false } });
     const stored = JSON.parse((await stack.db.client.shop.findUniqueOrThrow({ where: { shop: SHOP } })).settings!);
-    expect(stored.products).toEqual({ sync: true });
+    expect(stored.products).toMatchObject({ sync: true });
     const before = await stack.db.client.syncJob.count({ where: { shop: SHOP, kind: "customer" } });
     const sent = await stack.sendWebhook(SHOP, "customers/update", customer("2026-11-22T10:00:00+01:00", { email: "off@example.se" }));
     expect(sent.deliveries.map((d) => d.status)).toEqual([200]);
@@ -99,39 +106,56 @@ describe("customers kept in step with Fortnox", () => {
 });
 
 const PRODUCT = 9_200_000_000_001;
-function product(updatedAt: string, title: string, variants: { id: number; title: string; sku: string | null; barcode?: string }[]) {
+type Variant = { id: number; title: string; sku: string | null; barcode?: string; price: string };
+function product(updatedAt: string, title: string, variants: Variant[]) {
   return { id: PRODUCT, admin_graphql_api_id: `gid://shopify/Product/${PRODUCT}`, title, updated_at: updatedAt, variants: variants.map((v) => ({ requires_shipping: true, ...v })) };
 }
 const articles = async (): Promise<any[]> =>
   (await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/articles`)).json()).Articles.filter((a: any) => String(a.ArticleNumber).startsWith("MUG-"));
-const SIZES = [
-  { id: 1, title: "S", sku: "MUG-S", barcode: "7350000000101" },
-  { id: 2, title: "M", sku: "MUG-M", barcode: "7350000000102" },
-  { id: 3, title: "L", sku: "MUG-L", barcode: "7350000000103" },
+const row = (a: any) => [a.ArticleNumber, a.Description, a.EAN, a.SalesPrice, a.Type, a.Active];
+// The simulated shop's prices include VAT (Shopify's taxesIncluded); Fortnox's price list A is without.
+const SIZES: Variant[] = [
+  { id: 1, title: "S", sku: "MUG-S", barcode: "7350000000101", price: "199.00" },
+  { id: 2, title: "M", sku: "MUG-M", barcode: "7350000000102", price: "249.00" },
+  { id: 3, title: "L", sku: "MUG-L", barcode: "7350000000103", price: "125.50" },
 ];
 
 describe("articles kept in step with Fortnox", () => {
-  it("makes an article per variant once, updates their descriptions, reports a variant without an SKU as needing action, and deactivates them with the product", async () => {
+  it("makes an article per variant once with its price, follows a rename and a price change, reports a variant without an SKU, ignores a change to nothing it writes, and deactivates them with the product", async () => {
     await stack.sendWebhook(SHOP, "products/create", product("2026-11-20T10:00:00+01:00", "Mugg", SIZES), { deliveries: 2 });
     const [created] = await settledJobs("product", 1);
     expect(created.status).toBe("succeeded");
-    expect((await articles()).map((a) => [a.ArticleNumber, a.Description, a.EAN, a.Type, a.Active]).sort()).toEqual([
-      ["MUG-L", "Mugg - L", "7350000000103", "STOCK", true],
-      ["MUG-M", "Mugg - M", "7350000000102", "STOCK", true],
-      ["MUG-S", "Mugg - S", "7350000000101", "STOCK", true],
+    expect((await articles()).map(row).sort()).toEqual([
+      ["MUG-L", "Mugg - L", "7350000000103", 100.4, "STOCK", true],
+      ["MUG-M", "Mugg - M", "7350000000102", 199.2, "STOCK", true],
+      ["MUG-S", "Mugg - S", "7350000000101", 159.2, "STOCK", true],
     ]);
+    expect((await articles()).map((a) => [a.VAT, a.SalesAccount])).toEqual([[25, 3001], [25, 3001], [25, 3001]]);
 
-    // Renamed, and a new variant without an SKU: the three are written, the fourth is reported.
-    await stack.sendWebhook(SHOP, "products/update", product("2026-11-21T10:00:00+01:00", "Kaffemugg", [...SIZES, { id: 4, title: "XL", sku: null }]));
+    // Renamed, M repriced, and a new variant without an SKU: the three are written, the fourth is reported.
+    const repriced = SIZES.map((v) => (v.sku === "MUG-M" ? { ...v, price: "299.00" } : v));
+    await stack.sendWebhook(SHOP, "products/update", product("2026-11-21T10:00:00+01:00", "Kaffemugg", [...repriced, { id: 4, title: "XL", sku: null, price: "349.00" }]));
     const renamed = (await settledJobs("product", 2))[1];
     expect(renamed.status).toBe("needs_action");
     expect(renamed.lastErrorCode).toBe("article_key_missing");
     expect(renamed.lastError).toContain('"Kaffemugg - XL"');
-    expect((await articles()).map((a) => a.Description).sort()).toEqual(["Kaffemugg - L", "Kaffemugg - M", "Kaffemugg - S"]);
+    expect((await articles()).map((a) => [a.Description, a.SalesPrice]).sort()).toEqual([["Kaffemugg - L", 100.4], ["Kaffemugg - M", 239.2], ["Kaffemugg - S", 159.2]]);
+
+    // The SKU added: the fourth article is made.
+    const complete = [...repriced, { id: 4, title: "XL", sku: "MUG-XL", price: "349.00" }];
+    await stack.sendWebhook(SHOP, "products/update", product("2026-11-21T11:00:00+01:00", "Kaffemugg", complete));
+    expect((await settledJobs("product", 3))[2].status).toBe("succeeded");
+    expect((await articles()).find((a) => a.ArticleNumber === "MUG-XL")).toMatchObject({ SalesPrice: 279.2, VAT: 25, SalesAccount: 3001 });
+
+    // Shopify sends products/update for changes Kontera does not write (stock, among them its own
+    // stock writes): nothing is called, so nothing loops.
+    await stack.sendWebhook(SHOP, "products/update", product("2026-11-21T12:00:00+01:00", "Kaffemugg", complete));
+    const echo = (await settledJobs("product", 4))[3];
+    expect(echo.history.at(-1)).toMatchObject({ outcome: "skipped: nothing Kontera writes has changed", apiCalls: 0 });
 
     await stack.sendWebhook(SHOP, "products/delete", { id: PRODUCT });
-    const deleted = (await settledJobs("product", 3))[2];
+    const deleted = (await settledJobs("product", 5))[4];
     expect(deleted.status).toBe("succeeded");
-    expect((await articles()).map((a) => a.Active)).toEqual([false, false, false]);
+    expect((await articles()).map((a) => a.Active)).toEqual([false, false, false, false]);
   });
 });

@@ -10,7 +10,7 @@ import { type FortnoxSim, startFortnoxSimulator } from "./fortnox/server";
 
 const CLIENT = { clientId: "kontera-test", clientSecret: "s3cret", redirectUris: ["http://localhost:9999/callback"] };
 const REDIRECT = CLIENT.redirectUris[0];
-const ALL_SCOPES = "companyinformation customer article order invoice payment currency settings bookkeeping";
+const ALL_SCOPES = "companyinformation customer article price order invoice payment currency settings bookkeeping";
 
 interface Tokens {
   access_token: string;
@@ -334,6 +334,25 @@ describe("fortnox simulator", () => {
       const missing = await api(sim, token, "GET", "/articles/NOPE");
       expect(missing.status).toBe(404);
       expect(errorCode(missing.json)).toBe(2000428);
+    });
+
+    it("keeps sales prices per price list under /3/prices, shown read-only as the article's SalesPrice", async () => {
+      await api(sim, token, "POST", "/articles", { Article: { ArticleNumber: "MUG-1", Description: "Mugg" } });
+      expect((await api(sim, token, "GET", "/prices/A/MUG-1/0")).status).toBe(404); // a new article has no price
+      const made = await api(sim, token, "POST", "/prices", { Price: { ArticleNumber: "MUG-1", PriceList: "A", FromQuantity: 0, Price: 159.2 } });
+      expect(made.status).toBe(201);
+      expect(made.json.Price).toMatchObject({ ArticleNumber: "MUG-1", PriceList: "A", FromQuantity: 0, Price: 159.2 });
+      expect((await api(sim, token, "POST", "/prices", { Price: { ArticleNumber: "MUG-1", PriceList: "A", FromQuantity: 0, Price: 1 } })).status).toBe(400);
+      expect((await api(sim, token, "PUT", "/prices/A/MUG-1/0", { Price: { Price: 199.2 } })).json.Price.Price).toBe(199.2);
+      expect((await api(sim, token, "GET", "/articles/MUG-1")).json.Article.SalesPrice).toBe(199.2);
+      // The article's SalesPrice cannot be written, a price for an unknown article or list is refused, and öre is the precision.
+      expect(errorCode((await api(sim, token, "PUT", "/articles/MUG-1", { Article: { SalesPrice: 1 } })).json)).toBe(2001399);
+      expect((await api(sim, token, "POST", "/prices", { Price: { ArticleNumber: "NOPE", PriceList: "A", Price: 1 } })).status).toBe(404);
+      expect(errorCode((await api(sim, token, "POST", "/prices", { Price: { ArticleNumber: "MUG-1", PriceList: "Z", Price: 1 } })).json)).toBe(2000460);
+      expect((await api(sim, token, "PUT", "/prices/A/MUG-1/0", { Price: { Price: 1.005 } })).status).toBe(400);
+      // The price scope is its own.
+      const articleOnly = (await login(sim, { scope: "article" })).access_token;
+      expect((await api(sim, articleOnly, "GET", "/prices/A/MUG-1/0")).status).toBe(403);
     });
   });
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { atRate, jsonNumberToMinor, minorToJsonNumber } from "~/domain/money";
 import { truncate } from "~/domain/text";
 import { rowArticle } from "../articles";
-import { retryable } from "../errors";
+import { ConnectorError, permanent, retryable } from "../errors";
 import type { CustomerField } from "~/domain/customer";
 import type { AccountingConnector, ArticleSpec, RemoteDocument, RemoteOrder } from "../types";
 import { fortnoxRequest, type FortnoxHttpOptions } from "./http.server";
@@ -10,6 +10,9 @@ import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxO
 
 // Fortnox API v3 behind the AccountingConnector interface. Search is case-insensitive substring
 // matching, so every lookup used for de-duplication is re-checked for exact equality here.
+
+/** Fortnox's code for a price that exists (ASSUMED in the simulator: no real code was found). */
+const PRICE_EXISTS = "2000474";
 
 const amount = z.union([z.number(), z.string()]);
 const flag = z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || v === "true");
@@ -109,6 +112,26 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
     return Array.isArray(res.body?.Customers) ? res.body.Customers : [];
   }
 
+  /**
+   * The article's price on the default price list (A) from quantity 0, excluding VAT as Fortnox's
+   * lists keep it. A new article has none yet and an existing one may or may not, so each is
+   * tried the likely way first and the other way on "missing" / "exists". A token without the
+   * price scope fails this job only (the orders need no price): reconnecting grants it.
+   */
+  async function setPrice(number: string, net: number, article: "new" | "existing"): Promise<void> {
+    const price = { Price: minorToJsonNumber(net) };
+    const create = () => fortnoxRequest(http, "POST", "/prices", { body: { Price: { ArticleNumber: number, PriceList: "A", FromQuantity: 0, ...price } } });
+    const update = () => fortnoxRequest(http, "PUT", `/prices/A/${encodeURIComponent(number)}/0`, { body: { Price: price }, allow404: true });
+    try {
+      if (article === "new") {
+        try { await create(); } catch (e) { if (!(e instanceof ConnectorError && e.code === PRICE_EXISTS)) throw e; await update(); }
+      } else if ((await update()).status === 404) await create();
+    } catch (e) {
+      if (e instanceof ConnectorError && e.code === "2000663") throw permanent(`${e.message} (writing the sales price of ${number})`, "price_scope");
+      throw e;
+    }
+  }
+
   return {
     provider: "fortnox",
     company: () => fortnoxCompanyInformation(http),
@@ -160,15 +183,25 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
     async createArticle(spec: ArticleSpec) {
       const number = fortnoxArticleNumber(spec.number);
       const res = await fortnoxRequest(http, "POST", "/articles", {
-        body: { Article: { ArticleNumber: number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK", ...(spec.ean ? { EAN: truncate(spec.ean, 100) } : {}) } },
+        body: {
+          Article: {
+            ArticleNumber: number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK",
+            ...(spec.ean ? { EAN: truncate(spec.ean, 100) } : {}),
+            ...(spec.salesAccount ? { SalesAccount: Number(spec.salesAccount) } : {}),
+            ...(spec.vatRate !== undefined ? { VAT: spec.vatRate } : {}),
+          },
+        },
       });
-      return String(res.body?.Article?.ArticleNumber ?? number);
+      const made = String(res.body?.Article?.ArticleNumber ?? number);
+      if (spec.price) await setPrice(made, spec.price.net, "new");
+      return made;
     },
 
     async updateArticle(number, spec) {
-      // Fortnox's PUT changes only the fields sent: its accounts, prices and stock stay.
+      // Fortnox's PUT changes only the fields sent: its accounts and stock stay.
       const article = { Description: truncate(spec.description, 200), EAN: spec.ean ? truncate(spec.ean, 100) : "", Active: true };
       await fortnoxRequest(http, "PUT", `/articles/${encodeURIComponent(number)}`, { body: { Article: article } });
+      if (spec.price) await setPrice(number, spec.price.net, "existing");
     },
 
     async deactivateArticle(number) {

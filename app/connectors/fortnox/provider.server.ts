@@ -8,7 +8,7 @@ import { fortnoxCompanyInformation, fortnoxConnector } from "./connector.server"
 
 // Fortnox as data: where it lives, which scopes Kontera asks for, how to connect.
 
-export const FORTNOX_SCOPES = "companyinformation customer article invoice order payment";
+export const FORTNOX_SCOPES = "companyinformation customer article price invoice order payment";
 
 function oauthClient(): OAuthClient {
   const e = env();

@@ -192,10 +192,13 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     const coding = candidates.find((c) => c.Type === type) ?? candidates[0];
     if (!coding) throw permanent(`Visma has no sales category (article coding) for ${rate} % VAT; add one in Visma / Visma saknar en försäljningskategori för ${rate} % moms; lägg till en i Visma`, "visma_no_coding");
     const res = await vismaRequest(http, "POST", "/articles", {
-      body: { IsActive: true, Number: vismaArticleNumber(spec.number), Name: truncate(spec.description, 50) || spec.number, CodingId: coding.Id, UnitId: await unitId(), IsStock: !spec.service },
+      body: { IsActive: true, Number: vismaArticleNumber(spec.number), Name: truncate(spec.description, 50) || spec.number, CodingId: coding.Id, UnitId: await unitId(), IsStock: !spec.service, ...prices(spec) },
     });
     return parse(idShape, res.body, "the article create").Id;
   }
+
+  /** Visma keeps both prices on the article; rows fall back to them when a draft sends none. */
+  const prices = (spec: ArticleSpec) => (spec.price ? { NetPrice: minorToJsonNumber(spec.price.net), GrossPrice: minorToJsonNumber(spec.price.gross) } : {});
 
   /** The article as Visma's PUT takes it back (a full replace): its writable fields. */
   async function writableArticle(id: string): Promise<Record<string, unknown>> {
@@ -340,7 +343,7 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     // Visma's articles have no EAN field: the name is what there is to keep in step.
     async updateArticle(id, spec) {
       const current = await writableArticle(id);
-      await vismaRequest(http, "PUT", `/articles/${encodeURIComponent(id)}`, { body: { ...current, Name: truncate(spec.description, 50) || spec.number, IsActive: true } });
+      await vismaRequest(http, "PUT", `/articles/${encodeURIComponent(id)}`, { body: { ...current, Name: truncate(spec.description, 50) || spec.number, IsActive: true, ...prices(spec) } });
     },
 
     async deactivateArticle(id) {

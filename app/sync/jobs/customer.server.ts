@@ -3,7 +3,7 @@ import { CUSTOMER_FIELDS, customerFromShopify, deletedCustomerSchema, shopifyCus
 import type { CallCounter } from "~/connectors/types";
 import { ensureEntity } from "../entities.server";
 import { jobConnector, jobSettings, type JobOutcome, type JobRow } from "./context.server";
-import { newestOnly, subjectVersion } from "./versioned.server";
+import { fingerprint, newestOnly, subjectVersion } from "./versioned.server";
 
 // A Shopify customer's change, written to the accounting customer: matched by our link, else by
 // the target's own search (organisation number, e-mail, name), else created with every field.
@@ -21,10 +21,10 @@ export async function runCustomerJob(job: JobRow, counter: CallCounter): Promise
     return { documentNumber: links[0]?.remoteId ?? null, outcome: links.length ? `deactivated ${links.length}` : "not in the accounting system" };
   }
 
-  return newestOnly(job, async () => {
-    // Shopify's customer carries the currency of its last order; one that never ordered is booked in SEK.
-    const customer = customerFromShopify(shopifyCustomerSchema.parse(JSON.parse(job.payload)), "SEK");
-    const owned = CUSTOMER_FIELDS.filter((f) => settings.customers.owner[f] === "shopify");
+  // Shopify's customer carries the currency of its last order; one that never ordered is booked in SEK.
+  const customer = customerFromShopify(shopifyCustomerSchema.parse(JSON.parse(job.payload)), "SEK");
+  const owned = CUSTOMER_FIELDS.filter((f) => settings.customers.owner[f] === "shopify");
+  return newestOnly(job, fingerprint({ customer, owned }), async () => {
     const linked = await db().entityMap.findUnique({ where: { shop_provider_kind_localKey: { shop: job.shop, provider: job.provider, kind: "customer", localKey: customer.key } } });
     let outcome: string;
     let remoteId: string;

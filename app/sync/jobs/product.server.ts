@@ -2,13 +2,15 @@ import { db } from "~/db.server";
 import { permanent } from "~/connectors/errors";
 import type { CallCounter } from "~/connectors/types";
 import { articlesFromProduct, deletedProductSchema, productGid, shopifyProductSchema, variantKey } from "~/domain/product";
+import { DEFAULT_ACCOUNTS } from "~/domain/settings";
+import { shopFacts } from "~/shopify/shop-facts.server";
 import { ensureEntity } from "../entities.server";
-import { jobConnector, type JobOutcome, type JobRow } from "./context.server";
-import { newestOnly, subjectVersion } from "./versioned.server";
+import { jobConnector, jobSettings, type JobOutcome, type JobRow } from "./context.server";
+import { fingerprint, newestOnly, subjectVersion } from "./versioned.server";
 
 // A Shopify product's change, written to its articles: one per variant, numbered by the SKU (the
-// key orders are booked by). An article that exists gets the description and EAN; its accounts,
-// prices and stock stay the accountant's. Variants without an SKU stop the job as needing action
+// key orders are booked by), with the shop's VAT rate and its sales account. An article that
+// exists gets the description, EAN and sales price; its accounts and stock stay the accountant's. Variants without an SKU stop the job as needing action
 // (after the others are written), so none is silently left out. A deleted product's articles are
 // deactivated: documents refer to them.
 
@@ -23,9 +25,14 @@ export async function runProductJob(job: JobRow, counter: CallCounter): Promise<
     return { documentNumber: null, outcome: articles.length ? `deactivated ${articles.length} articles` : "no articles in the accounting system" };
   }
 
-  return newestOnly(job, async () => {
-    const product = shopifyProductSchema.parse(JSON.parse(job.payload));
-    const { articles, unkeyed } = articlesFromProduct(product);
+  const settings = await jobSettings(job.shop);
+  const product = shopifyProductSchema.parse(JSON.parse(job.payload));
+  const { products, accounts } = settings;
+  const taxesIncluded = products.prices ? (await shopFacts(job.shop)).taxesIncluded : null;
+  const vatRate = Number(products.vatRate);
+  const { articles, unkeyed } = articlesFromProduct(product, { vatRate, salesAccount: accounts.domestic[products.vatRate] ?? DEFAULT_ACCOUNTS.domestic[products.vatRate], taxesIncluded });
+
+  return newestOnly(job, fingerprint({ articles, unkeyed }), async () => {
     let created = 0;
     for (const { variantId, spec } of articles) {
       let made = false;

@@ -17,7 +17,7 @@ import { ErrorCode, badRequest, notFound } from "./errors.js";
 import { bool, decimal, ident, int, obj, oneOf, parseWith, sameLimit, text, textFields } from "./fields.js";
 import { type Dec, decToJson, parseDec } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
-import type { Article, Tenant } from "./state.js";
+import { type Article, type Tenant, priceKey } from "./state.js";
 
 const TEXT_FIELDS = ["EAN", "Unit", "Manufacturer", "ManufacturerArticleNumber", "Note", "StockPlace", "CostCalculationMethod"] as const;
 
@@ -78,7 +78,7 @@ function apply(tenant: Tenant, a: Article, input: ArticleInput): void {
   a.lastModified = Date.now();
 }
 
-export function renderArticle(a: Article, apiUrl: string): Record<string, unknown> {
+export function renderArticle(a: Article, apiUrl: string, tenant: Tenant): Record<string, unknown> {
   return {
     "@url": `${apiUrl}/articles/${encodeURIComponent(a.ArticleNumber)}`,
     ArticleNumber: a.ArticleNumber,
@@ -91,8 +91,8 @@ export function renderArticle(a: Article, apiUrl: string): Record<string, unknow
     ExportAccount: a.ExportAccount,
     PurchaseAccount: a.PurchaseAccount,
     PurchasePrice: decToJson(a.PurchasePrice),
-    // Read-only: set through /3/prices in the real API, which the simulator does not model.
-    SalesPrice: 0,
+    // Read-only: the default list's price from quantity 0, set through /3/prices.
+    SalesPrice: decToJson(tenant.prices.get(priceKey("A", a.ArticleNumber, 0))?.Price ?? zero),
     QuantityInStock: decToJson(a.QuantityInStock),
     ReservedQuantity: 0,
     DisposableQuantity: decToJson(a.QuantityInStock),
@@ -139,11 +139,11 @@ const zero = parseDec("0")!;
 export const articles = {
   list(ctx: RestContext): RestResult {
     const { items, meta } = runListQuery(ctx.query, [...ctx.tenant.articles.values()], listSpec);
-    return ok({ MetaInformation: meta, Articles: items.map((a) => pick(renderArticle(a, ctx.apiUrl), LIST_FIELDS)) });
+    return ok({ MetaInformation: meta, Articles: items.map((a) => pick(renderArticle(a, ctx.apiUrl, ctx.tenant), LIST_FIELDS)) });
   },
 
   get(ctx: RestContext, id: string): RestResult {
-    return ok({ Article: renderArticle(getArticle(ctx.tenant, id), ctx.apiUrl) });
+    return ok({ Article: renderArticle(getArticle(ctx.tenant, id), ctx.apiUrl, ctx.tenant) });
   },
 
   create(ctx: RestContext): RestResult {
@@ -177,7 +177,7 @@ export const articles = {
     apply(tenant, article, input);
     tenant.articles.set(number, article);
     ctx.sim.stats.created.articles++;
-    return created({ Article: renderArticle(article, ctx.apiUrl) });
+    return created({ Article: renderArticle(article, ctx.apiUrl, ctx.tenant) });
   },
 
   update(ctx: RestContext, id: string): RestResult {
@@ -188,6 +188,6 @@ export const articles = {
     }
     if (input.Description === "") throw required("Description");
     apply(ctx.tenant, article, input);
-    return ok({ Article: renderArticle(article, ctx.apiUrl) });
+    return ok({ Article: renderArticle(article, ctx.apiUrl, ctx.tenant) });
   },
 };

@@ -85,7 +85,7 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
         case "customers":
           return { status: 200, body: { Customers: [...tenant.customers.values()].map((c) => renderCustomer(c, apiUrl)) } };
         case "articles":
-          return { status: 200, body: { Articles: [...tenant.articles.values()].map((a) => renderArticle(a, apiUrl)) } };
+          return { status: 200, body: { Articles: [...tenant.articles.values()].map((a) => renderArticle(a, apiUrl, tenant)) } };
         case "invoicepayments":
           // Every payment, booked or not, in öre: a test's check that nothing was paid twice.
           return { status: 200, body: { InvoicePayments: [...tenant.payments.values()].map((p) => ({ Number: p.Number, InvoiceNumber: p.InvoiceNumber, AmountCurrencyOre: String(p.AmountCurrency), Booked: p.Booked })) } };

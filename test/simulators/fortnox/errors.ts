@@ -45,6 +45,8 @@ export const ErrorCode = {
   NOT_FOUND: 2000470, // ASSUMED unknown route / generic not found
   PROJECT_NOT_FOUND: 2000471, // ASSUMED a document names a project the company does not have
   COST_CENTER_NOT_FOUND: 2000472, // ASSUMED a document names a cost centre the company does not have
+  PRICE_NOT_FOUND: 2000473, // ASSUMED "Kan inte hitta priset."
+  DUPLICATE_PRICE: 2000474, // ASSUMED a price for that list, article and quantity exists
 } as const;
 
 /** Thrown anywhere in request handling; server.ts renders it. */

@@ -9,6 +9,7 @@ import { ErrorCode, FortnoxError, notFound } from "./errors.js";
 import { invoices } from "./invoices.js";
 import { orders } from "./orders.js";
 import { payments } from "./payments.js";
+import { prices } from "./prices.js";
 import { reference } from "./reference.js";
 
 export interface Route {
@@ -49,9 +50,24 @@ const RESOURCES: Record<string, { scope?: string; resource: Resource }> = {
 
 export const routeNotFound = () => notFound(ErrorCode.NOT_FOUND, "Kan inte hitta resursen.");
 
+/** /3/prices and /3/prices/{PriceList}/{ArticleNumber}[/{FromQuantity}]: deeper than the others. */
+function priceRoute(method: string, segments: string[]): Route {
+  const [list, article, from] = segments.slice(1).map(decodeSegment);
+  let run: ((ctx: RestContext) => RestResult) | undefined;
+  if (segments.length === 1 && method === "POST") run = prices.create;
+  if (segments.length === 3 || segments.length === 4) {
+    if (method === "GET") run = (ctx) => prices.get(ctx, list, article, from);
+    if (method === "PUT") run = (ctx) => prices.update(ctx, list, article, from);
+    if (method === "DELETE") run = (ctx) => prices.remove(ctx, list, article, from);
+  }
+  if (!run) throw routeNotFound();
+  return { scope: "price", run };
+}
+
 /** Resolves `/3/...` to a route or throws a 404 FortnoxError. */
 export function resolveRoute(method: string, pathname: string): Route {
   const segments = pathname.replace(/\/+$/, "").split("/").slice(2); // drop "" and "3"
+  if (segments[0] === "prices") return priceRoute(method, segments);
   const entry = Object.hasOwn(RESOURCES, segments[0] ?? "") ? RESOURCES[segments[0]] : undefined;
   if (!entry || segments.length > 3) throw routeNotFound();
   const r = entry.resource;

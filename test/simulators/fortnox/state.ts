@@ -71,6 +71,15 @@ export interface Article {
   lastModified: number;
 }
 
+/** A sales price on a price list, from a quantity (/3/prices). */
+export interface Price {
+  PriceList: string;
+  ArticleNumber: string;
+  FromQuantity: number;
+  Price: Dec;
+}
+export const priceKey = (list: string, article: string, from: number) => `${list}|${article}|${from}`;
+
 export interface DocRow {
   RowId: number;
   ArticleNumber: string;
@@ -197,6 +206,8 @@ export interface Tenant {
   costCenters: Map<string, { Code: string; Description: string }>;
   customers: Map<string, Customer>;
   articles: Map<string, Article>;
+  /** Keyed by priceKey(list, article, fromQuantity). */
+  prices: Map<string, Price>;
   invoices: Map<number, Invoice>;
   orders: Map<number, Order>;
   payments: Map<number, Payment>;
@@ -262,6 +273,7 @@ export function seedTenant(tenantId: number, companyName: string, organizationNu
     costCenters: new Map(),
     customers: new Map(),
     articles: new Map(),
+    prices: new Map(),
     invoices: new Map(),
     orders: new Map(),
     payments: new Map(),
