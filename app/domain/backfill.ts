@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { inTimeZone } from "./graphql-order";
+import { REGISTER_SUBJECTS } from "./graphql-register";
 import type { ShopifyOrder } from "./shopify-order";
 
 // The pure parts of a backfill: the merchant's form, the date range in the shop's time zone, the
@@ -9,6 +10,7 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2026-03-01").re
 
 export const backfillFormSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("start"), from: day, to: day }),
+  z.object({ intent: z.literal("import"), subject: z.enum(REGISTER_SUBJECTS) }),
   z.object({ intent: z.enum(["pause", "resume", "cancel"]), id: z.string().regex(/^[a-z0-9]{1,64}$/i) }),
 ]);
 export type BackfillForm = z.infer<typeof backfillFormSchema>;

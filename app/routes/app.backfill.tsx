@@ -7,11 +7,17 @@ import { backfillFormSchema } from "~/domain/backfill";
 import { useT } from "~/i18n/react";
 import type { Translate } from "~/i18n";
 import { authenticate } from "~/shopify.server";
-import { BackfillError, backfillProgress, cancelBackfill, pauseBackfill, resumeBackfill, startBackfill } from "~/sync/backfill.server";
+import { REGISTER_SUBJECTS } from "~/domain/graphql-register";
+import { BackfillError, backfillProgress, cancelBackfill, pauseBackfill, resumeBackfill, startBackfill, startImport, type BackfillView } from "~/sync/backfill.server";
+import { loadSettings } from "~/sync/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json({ backfill: await backfillProgress(session.shop), today: new Date().toISOString().slice(0, 10) });
+  const [backfill, customers, products, settings] = await Promise.all([
+    backfillProgress(session.shop), backfillProgress(session.shop, "customers"), backfillProgress(session.shop, "products"), loadSettings(session.shop),
+  ]);
+  const syncOn = { customers: settings.settings.customers.sync, products: settings.settings.products.sync };
+  return json({ backfill, imports: { customers, products }, syncOn, today: new Date().toISOString().slice(0, 10) });
 };
 
 type ActionData = { ok: true } | { error: { key: string; params: Record<string, string | number> } };
@@ -23,6 +29,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     const f = form.data;
     if (f.intent === "start") await startBackfill(session.shop, { from: f.from, to: f.to, grantedScopes: session.scope });
+    else if (f.intent === "import") await startImport(session.shop, f.subject);
     else if (f.intent === "pause") await pauseBackfill(session.shop, f.id);
     else if (f.intent === "resume") await resumeBackfill(session.shop, f.id);
     else await cancelBackfill(session.shop, f.id);
@@ -43,31 +50,65 @@ function timeLeft(t: Translate, seconds: number): string {
 
 const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = { running: "info", paused: "warning", completed: "success", failed: "critical" };
 
+const ACTIVE = ["running", "paused", "failed"];
+
+/** A run's progress: read from Shopify, and for an import, what its jobs have written since. */
+function ProgressCard({ title, view, subtitle, words }: { title: string; view: BackfillView; subtitle: string; words: "backfill" | "import" }) {
+  const t = useT();
+  const fetcher = useFetcher<ActionData>();
+  const running = view.status === "running";
+  const control = (intent: "pause" | "resume" | "cancel", label: string) => (
+    <fetcher.Form method="post" key={intent}>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="id" value={view.id} />
+      <Button submit tone={intent === "cancel" ? "critical" : undefined} loading={fetcher.state !== "idle"}>{label}</Button>
+    </fetcher.Form>
+  );
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">{title}</Text>
+          <Badge tone={TONE[view.status]}>{t(`backfill.status.${view.status}`)}</Badge>
+        </InlineStack>
+        <Text as="p">{subtitle} · {t(`backfill.mode.${view.mode}`)}</Text>
+        <ProgressBar progress={view.percent} tone={view.status === "failed" ? "critical" : "primary"} />
+        <Text as="p">
+          {view.total === null ? t(`${words}.counting`) : t(`${words}.progress`, { seen: view.seen, total: view.total })}
+          {running && view.etaSeconds !== null ? ` · ${t("backfill.eta", { time: timeLeft(t, view.etaSeconds) })}` : ""}
+        </Text>
+        <Text as="p" tone="subdued">{t(`${words}.counts`, { queued: view.queued, skipped: view.skipped, failed: view.failed })}</Text>
+        {view.written && <Text as="p">{t("import.written", view.written)}</Text>}
+        {view.lastError && <Text as="p" tone="critical">{t("backfill.lastError", { error: view.lastError })}</Text>}
+        <InlineStack gap="200">
+          {running && control("pause", t("backfill.pause"))}
+          {(view.status === "paused" || view.status === "failed") && control("resume", t("backfill.resume"))}
+          {ACTIVE.includes(view.status) && control("cancel", t("backfill.cancel"))}
+        </InlineStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function BackfillPage() {
   const t = useT();
-  const { backfill, today } = useLoaderData<typeof loader>();
+  const { backfill, imports, syncOn, today } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<ActionData>();
   const { revalidate, state } = useRevalidator();
   const [from, setFrom] = useState(today);
   const [to, setTo] = useState(today);
-  const running = backfill?.status === "running";
+  // While anything runs (or an import's jobs are still writing), the page follows it.
+  const views = [backfill, imports.customers, imports.products];
+  const live = views.some((v) => v?.status === "running" || (v?.written?.waiting ?? 0) > 0);
 
-  // While it runs, the page follows it.
   useEffect(() => {
-    if (!running) return;
+    if (!live) return;
     const timer = setInterval(() => { if (state === "idle") revalidate(); }, POLL_MS);
     return () => clearInterval(timer);
-  }, [running, revalidate, state]);
+  }, [live, revalidate, state]);
 
   const error = fetcher.data && "error" in fetcher.data ? fetcher.data.error : null;
   const errorParams = error?.params.status ? { ...error.params, status: t(`backfill.status.${error.params.status}`) } : error?.params;
-  const control = (intent: "pause" | "resume" | "cancel", label: string) => (
-    <fetcher.Form method="post" key={intent}>
-      <input type="hidden" name="intent" value={intent} />
-      <input type="hidden" name="id" value={backfill!.id} />
-      <Button submit tone={intent === "cancel" ? "critical" : undefined} loading={fetcher.state !== "idle"}>{label}</Button>
-    </fetcher.Form>
-  );
 
   return (
     <Page title={t("backfill.title")}>
@@ -90,29 +131,31 @@ export default function BackfillPage() {
         </Layout.Section>
         {backfill && (
           <Layout.Section>
-            <Card>
-              <BlockStack gap="300">
-                <InlineStack align="space-between" blockAlign="center">
-                  <Text as="h2" variant="headingMd">{t("backfill.latest")}</Text>
-                  <Badge tone={TONE[backfill.status]}>{t(`backfill.status.${backfill.status}`)}</Badge>
-                </InlineStack>
-                <Text as="p">{t("backfill.range", { from: backfill.from, to: backfill.to })} · {t(`backfill.mode.${backfill.mode}`)}</Text>
-                <ProgressBar progress={backfill.percent} tone={backfill.status === "failed" ? "critical" : "primary"} />
-                <Text as="p">
-                  {backfill.total === null ? t("backfill.counting") : t("backfill.progress", { seen: backfill.seen, total: backfill.total })}
-                  {running && backfill.etaSeconds !== null ? ` · ${t("backfill.eta", { time: timeLeft(t, backfill.etaSeconds) })}` : ""}
-                </Text>
-                <Text as="p" tone="subdued">{t("backfill.counts", { queued: backfill.queued, skipped: backfill.skipped, failed: backfill.failed })}</Text>
-                {backfill.lastError && <Text as="p" tone="critical">{t("backfill.lastError", { error: backfill.lastError })}</Text>}
-                <InlineStack gap="200">
-                  {running && control("pause", t("backfill.pause"))}
-                  {(backfill.status === "paused" || backfill.status === "failed") && control("resume", t("backfill.resume"))}
-                  {["running", "paused", "failed"].includes(backfill.status) && control("cancel", t("backfill.cancel"))}
-                </InlineStack>
-              </BlockStack>
-            </Card>
+            <ProgressCard title={t("backfill.latest")} view={backfill} subtitle={t("backfill.range", { from: backfill.from, to: backfill.to })} words="backfill" />
           </Layout.Section>
         )}
+        <Layout.AnnotatedSection id="import" title={t("import.title")} description={t("import.intro")}>
+          <BlockStack gap="300">
+            {REGISTER_SUBJECTS.map((subject) => {
+              const view = imports[subject];
+              return (
+                <BlockStack gap="200" key={subject}>
+                  {view && <ProgressCard title={t(`import.${subject}`)} view={view} subtitle={t("import.started", { day: view.from })} words="import" />}
+                  {!(view && ACTIVE.includes(view.status)) && (
+                    <fetcher.Form method="post">
+                      <input type="hidden" name="intent" value="import" />
+                      <input type="hidden" name="subject" value={subject} />
+                      <InlineStack gap="200" blockAlign="center">
+                        <Button submit disabled={!syncOn[subject]} loading={fetcher.state !== "idle"}>{t(`import.start.${subject}`)}</Button>
+                        {!syncOn[subject] && <Text as="span" tone="subdued">{t("import.syncOff")}</Text>}
+                      </InlineStack>
+                    </fetcher.Form>
+                  )}
+                </BlockStack>
+              );
+            })}
+          </BlockStack>
+        </Layout.AnnotatedSection>
       </Layout>
     </Page>
   );

@@ -3,7 +3,12 @@ import { db } from "~/db.server";
 import { ORDER_WINDOW_DAYS, progressOf, rangeIn } from "~/domain/backfill";
 import { enqueueBackfill } from "~/queue/queues.server";
 import { log } from "~/lib/log.server";
-import { cancelBulk, shopTimezone } from "~/shopify/order-reads.server";
+import type { RegisterSubject } from "~/domain/graphql-register";
+import { cancelBulk } from "~/shopify/bulk-operations.server";
+import { shopTimezone } from "~/shopify/order-reads.server";
+import { PROBLEM_STATUSES } from "./causes";
+import { jobSettings } from "./jobs/context.server";
+import { IN_FLIGHT } from "./overview.server";
 
 // Backfill, as the merchant drives it: book the orders of a date range that came before Kontera
 // (or that webhooks missed). Start refuses what cannot work (an overlapping run, history beyond
@@ -31,11 +36,27 @@ export async function startBackfill(shop: string, input: { from: string; to: str
     throw new BackfillError("backfill.error.scope", { days: ORDER_WINDOW_DAYS }, 400);
   }
   const overlapping = await db().backfill.findFirst({
-    where: { shop, status: { in: ACTIVE }, rangeFrom: { lte: range.to }, rangeTo: { gte: range.from } },
+    where: { shop, subject: "orders", status: { in: ACTIVE }, rangeFrom: { lte: range.to }, rangeTo: { gte: range.from } },
   });
   if (overlapping) throw new BackfillError("backfill.error.overlap");
   const row = await db().backfill.create({
     data: { shop, fromDay: input.from, toDay, rangeFrom: range.from, rangeTo: range.to, status: "running", runningSince: now, seenAtRunningSince: 0 },
+  });
+  await enqueueBackfill(row.id);
+  return row;
+}
+
+/**
+ * The initial import of a whole register (every customer or product in Shopify), written through
+ * the register's own jobs: only while its sync is on, one run per register at a time.
+ */
+export async function startImport(shop: string, subject: RegisterSubject, now = new Date()): Promise<Backfill> {
+  const settings = await jobSettings(shop).catch(() => null);
+  if (!settings?.[subject].sync) throw new BackfillError("import.error.off", {}, 400);
+  if (await db().backfill.findFirst({ where: { shop, subject, status: { in: ACTIVE } } })) throw new BackfillError("import.error.running");
+  const day = now.toISOString().slice(0, 10);
+  const row = await db().backfill.create({
+    data: { shop, subject, fromDay: day, toDay: day, rangeFrom: new Date(0), rangeTo: now, status: "running", runningSince: now, seenAtRunningSince: 0 },
   });
   await enqueueBackfill(row.id);
   return row;
@@ -86,11 +107,13 @@ export interface BackfillView {
   lastError: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** An import's jobs since it started (customers, products): read is not yet written. */
+  written?: { done: number; waiting: number; problems: number };
 }
 
-/** The shop's latest backfill, for the page (null: none yet). */
-export async function backfillProgress(shop: string, now = Date.now()): Promise<BackfillView | null> {
-  const row = await db().backfill.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } });
+/** The shop's latest backfill of a subject, for the page (null: none yet). */
+export async function backfillProgress(shop: string, subject: "orders" | RegisterSubject = "orders", now = Date.now()): Promise<BackfillView | null> {
+  const row = await db().backfill.findFirst({ where: { shop, subject }, orderBy: { startedAt: "desc" } });
   if (!row) return null;
   return {
     id: row.id, status: row.status, mode: row.mode,
@@ -98,5 +121,13 @@ export async function backfillProgress(shop: string, now = Date.now()): Promise<
     total: row.total, seen: row.seen, queued: row.queued, skipped: row.skipped, failed: row.failed,
     ...progressOf(row, now),
     lastError: row.lastError, startedAt: row.startedAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null,
+    ...(subject === "orders" ? {} : { written: await writtenSince(shop, subject === "customers" ? "customer" : "product", row.startedAt) }),
   };
+}
+
+/** What the register's jobs have done since the import started: it is only done when they are. */
+async function writtenSince(shop: string, kind: string, since: Date): Promise<{ done: number; waiting: number; problems: number }> {
+  const byStatus = await db().syncJob.groupBy({ by: ["status"], where: { shop, kind, createdAt: { gte: since } }, _count: { _all: true } });
+  const count = (statuses: string[]) => byStatus.filter((g) => statuses.includes(g.status)).reduce((n, g) => n + g._count._all, 0);
+  return { done: count(["succeeded"]), waiting: count(IN_FLIGHT), problems: count([...PROBLEM_STATUSES]) };
 }

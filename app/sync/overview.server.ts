@@ -10,7 +10,7 @@ import { redis } from "~/lib/redis.server";
 // API's rate limit is in use, and the latest failures.
 
 const PROBLEMS = ["needs_action", "failed", "needs_review", "paused"];
-const IN_FLIGHT = ["pending", "running", "retrying", "waiting"];
+export const IN_FLIGHT = ["pending", "running", "retrying", "waiting"];
 const PROVIDERS = ["fortnox", "visma"] as const;
 const DAY = 86_400_000;
 const CHART_DAYS = 14;
