@@ -8,7 +8,7 @@ import {
 } from "~/domain/graphql-order";
 import type { ShopifyOrder } from "~/domain/shopify-order";
 import { shopFacts } from "./shop-facts.server";
-import { throttledRead } from "./throttled-graphql.server";
+import { throttledRead, wholeConnection } from "./throttled-graphql.server";
 
 // The backfill's reads of order history: a count and pages of whole orders (bulk reads are in
 // bulk-operations.server.ts). GraphQL only; every answer is parsed with zod.
@@ -52,14 +52,9 @@ export async function ordersPage(shop: string, search: string, after: string | n
   const { orders } = await throttledRead(shop, "backfillPage", PAGE_QUERY, { q: search, after }, pageAnswer);
   const out: ShopifyOrder[] = [];
   for (const order of orders.nodes) {
-    const lines = [...order.lineItems.nodes];
     // An order with more lines than a page carries: the rest, 50 at a time.
-    for (let page = order.lineItems.pageInfo; page.hasNextPage; ) {
-      const more = await throttledRead(shop, "orderLines", LINES_QUERY, { id: order.id, after: page.endCursor }, linesAnswer);
-      if (!more.order) break;
-      lines.push(...more.order.lineItems.nodes);
-      page = more.order.lineItems.pageInfo;
-    }
+    const lines = await wholeConnection(order.lineItems, async (after) =>
+      (await throttledRead(shop, "orderLines", LINES_QUERY, { id: order.id, after }, linesAnswer)).order?.lineItems ?? null);
     out.push(restOrderFromGraphql(order, lines, order.shippingLines.nodes, timeZone));
   }
   return { orders: out, endCursor: orders.pageInfo.endCursor, hasNextPage: orders.pageInfo.hasNextPage };

@@ -13,7 +13,7 @@ import {
   type RegisterSubject,
 } from "~/domain/graphql-register";
 import type { ShopifyProduct } from "~/domain/product";
-import { throttledRead } from "./throttled-graphql.server";
+import { throttledRead, wholeConnection } from "./throttled-graphql.server";
 
 // The initial import's reads of the customer and product registers: a count and pages, sized
 // so a page costs well under Shopify's 1000-point query maximum. Large registers are read with a
@@ -66,14 +66,9 @@ export async function registerPage(shop: string, subject: RegisterSubject, after
   const { products } = await throttledRead(shop, "importProducts", PRODUCTS_QUERY, { after }, productsAnswer);
   const items: ShopifyProduct[] = [];
   for (const product of products.nodes) {
-    const variants = [...product.variants.nodes];
     // A product with more variants than a page carries: the rest, 100 at a time.
-    for (let page = product.variants.pageInfo; page.hasNextPage; ) {
-      const more = await throttledRead(shop, "productVariants", MORE_VARIANTS_QUERY, { id: product.id, after: page.endCursor }, moreVariantsAnswer);
-      if (!more.product) break;
-      variants.push(...more.product.variants.nodes);
-      page = more.product.variants.pageInfo;
-    }
+    const variants = await wholeConnection(product.variants, async (after) =>
+      (await throttledRead(shop, "productVariants", MORE_VARIANTS_QUERY, { id: product.id, after }, moreVariantsAnswer)).product?.variants ?? null);
     items.push(restProductFromGraphql(product, variants));
   }
   return { items, ...products.pageInfo };

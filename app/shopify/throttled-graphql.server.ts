@@ -73,3 +73,20 @@ export async function throttledRead<T>(shop: string, key: string, query: string,
     return data.data;
   }
 }
+
+interface Connection<T> { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: T[] }
+
+/**
+ * A nested connection read whole: the nodes a page carried, then the rest through `more` (its
+ * next page after a cursor; null when the parent is gone meanwhile).
+ */
+export async function wholeConnection<T>(first: Connection<T>, more: (after: string | null) => Promise<Connection<T> | null>): Promise<T[]> {
+  const nodes = [...first.nodes];
+  for (let page = first.pageInfo; page.hasNextPage; ) {
+    const next = await more(page.endCursor);
+    if (!next) break;
+    nodes.push(...next.nodes);
+    page = next.pageInfo;
+  }
+  return nodes;
+}
