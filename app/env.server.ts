@@ -57,6 +57,8 @@ const schema = z
     ALERT_EMAIL_DELAY_MS: int(60_000),
     // A backfill of more orders than this reads them with a bulk operation instead of pages.
     BACKFILL_BULK_THRESHOLD: int(250),
+    // How often stock is read from the accounting system (changes since the last read) and written to Shopify.
+    STOCK_SYNC_INTERVAL_MS: int(300_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_ORIGIN) {

@@ -59,6 +59,11 @@ export interface ArticleSpec {
   price?: { net: number; gross: number };
 }
 
+export interface ArticleStock {
+  number: string;
+  quantity: string;
+}
+
 /**
  * What a target tells about the payments on a document: Fortnox lists each one; Visma's API
  * only shows how much is still unpaid, so the total paid is all a retry can match against.
@@ -91,6 +96,11 @@ export interface AccountingConnector {
   updateArticle(id: string, article: ArticleSpec): Promise<void>;
   /** Marks the article inactive: documents refer to it, so it is never deleted. */
   deactivateArticle(id: string): Promise<void>;
+  /**
+   * Articles changed since `since` with their quantity in stock (a decimal string). Absent where
+   * Kontera does not read stock from the target.
+   */
+  stockChangedSince?(since: Date): Promise<ArticleStock[]>;
   /** Live documents of this kind that carry exactly this reference (never a substring match). */
   findDocuments(reference: string, kind: DocumentKind): Promise<RemoteDocument[]>;
   createDocument(doc: AccountingDocument, customerId: string): Promise<RemoteDocument>;

@@ -121,6 +121,18 @@ export const mappingSettingsSchema = z.object({
       vatRate: z.enum(VAT_RATES).default("25"),
     })
     .default(PRODUCTS_DEFAULT),
+  /**
+   * Stock back to Shopify: the accounting system's quantity in stock (Fortnox) written to the
+   * available quantity at one Shopify location, for variants whose SKU is an article number.
+   */
+  stock: z
+    .object({
+      sync: z.boolean().default(false),
+      /** The Shopify location (gid) whose stock follows the accounting system. */
+      locationId: z.string().regex(/^gid:\/\/shopify\/Location\/\d+$/, "a Shopify location").nullable().default(null),
+    })
+    .refine((s) => !s.sync || s.locationId, { message: "choose the location whose stock follows the accounting system", path: ["locationId"] })
+    .default({ sync: false, locationId: null }),
   /** The language of what Kontera writes to the merchant outside the admin (alert e-mails). */
   language: z.enum(["sv", "en"]).default("sv"),
   /**

@@ -4,7 +4,8 @@ import { truncate } from "~/domain/text";
 import { rowArticle } from "../articles";
 import { ConnectorError, permanent, retryable } from "../errors";
 import type { CustomerField } from "~/domain/customer";
-import type { AccountingConnector, ArticleSpec, RemoteDocument, RemoteOrder } from "../types";
+import { inTimeZone } from "~/domain/graphql-order";
+import type { AccountingConnector, ArticleSpec, ArticleStock, RemoteDocument, RemoteOrder } from "../types";
 import { fortnoxRequest, type FortnoxHttpOptions } from "./http.server";
 import { fortnoxArticleNumber, fortnoxCustomerBody, fortnoxInvoiceBody, fortnoxOrderBody, fortnoxVatType } from "./payload";
 
@@ -16,6 +17,11 @@ const PRICE_EXISTS = "2000474";
 
 const amount = z.union([z.number(), z.string()]);
 const flag = z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || v === "true");
+
+const stockPage = z.object({
+  MetaInformation: z.object({ "@TotalPages": z.number().int().nonnegative() }),
+  Articles: z.array(z.object({ ArticleNumber: z.string(), QuantityInStock: amount.nullish() })),
+});
 const invoiceSummary = z.object({
   DocumentNumber: z.union([z.string(), z.number()]).transform(String),
   Total: amount,
@@ -202,6 +208,18 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       const article = { Description: truncate(spec.description, 200), EAN: spec.ean ? truncate(spec.ean, 100) : "", Active: true };
       await fortnoxRequest(http, "PUT", `/articles/${encodeURIComponent(number)}`, { body: { Article: article } });
       if (spec.price) await setPrice(number, spec.price.net, "existing");
+    },
+
+    async stockChangedSince(since) {
+      // lastmodified is Swedish wall-clock time to the minute: the caller overlaps its windows.
+      const lastmodified = inTimeZone(since.toISOString(), "Europe/Stockholm").slice(0, 16).replace("T", " ");
+      const out: ArticleStock[] = [];
+      for (let page = 1; ; page++) {
+        const res = await fortnoxRequest(http, "GET", "/articles", { query: { lastmodified, limit: "500", page: String(page) } });
+        const body = stockPage.parse(res.body);
+        for (const a of body.Articles) out.push({ number: a.ArticleNumber, quantity: String(a.QuantityInStock ?? 0) });
+        if (page >= body.MetaInformation["@TotalPages"]) return out;
+      }
     },
 
     async deactivateArticle(number) {

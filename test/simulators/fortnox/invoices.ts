@@ -20,10 +20,10 @@ import {
 } from "./documents.js";
 import { ErrorCode, badRequest, notFound } from "./errors.js";
 import { bool, date, list, obj, oneOf, parseWith, text } from "./fields.js";
-import { oreToJson } from "../shared/money.js";
+import { oreToJson, subDec } from "../shared/money.js";
 import { type ListSpec, runListQuery } from "./query.js";
 import { addDays, today } from "../shared/dates.js";
-import { type Invoice, type Order, type Tenant } from "./state.js";
+import { type DocRow, type Invoice, type Order, type Tenant } from "./state.js";
 
 const invoiceSchema = obj({
   ...headerShape,
@@ -245,12 +245,14 @@ export const invoices = {
   },
 
   actions: {
+    // Booking an invoice takes its stock articles' quantities out of stock (a credit's negative rows put them back).
     bookkeep(ctx: RestContext, id: string): RestResult {
       noQuery(ctx);
       const inv = getInvoice(ctx.tenant, id);
       if (inv.Cancelled) throw badRequest(ErrorCode.DOCUMENT_STATE, "Fakturan är makulerad och kan inte bokföras");
       if (inv.Booked) throw badRequest(ErrorCode.DOCUMENT_STATE, "Fakturan är redan bokförd");
       inv.Booked = true;
+      moveStock(ctx.tenant, inv.rows);
       inv.VoucherNumber = ++ctx.tenant.seq.voucher;
       inv.VoucherSeries = "B";
       inv.VoucherYear = 1;
@@ -316,3 +318,13 @@ export const invoices = {
     return ok({ Invoice: renderInvoice(inv, ctx.tenant, ctx.apiUrl) });
   },
 };
+
+/** Stock follows booked invoices for articles kept in stock (StockGoods); others have no stock to move. */
+function moveStock(tenant: Tenant, rows: DocRow[]): void {
+  for (const row of rows) {
+    const article = row.ArticleNumber ? tenant.articles.get(row.ArticleNumber) : undefined;
+    if (!article?.StockGoods) continue;
+    article.QuantityInStock = subDec(article.QuantityInStock, row.DeliveredQuantity);
+    article.lastModified = Date.now();
+  }
+}

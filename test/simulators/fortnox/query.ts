@@ -37,12 +37,23 @@ function positiveInt(name: string, value: string, min: number, max = Number.MAX_
   return n;
 }
 
-/** "2019-03-10 12:30", "2019-03-10 12:30:00" or "2019-03-10", read as local time. */
+/** "2019-03-10 12:30", "2019-03-10 12:30:00" or "2019-03-10", in Swedish time (Fortnox's). */
 function parseLastModified(value: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value);
   if (!m || !isValidDate(`${m[1]}-${m[2]}-${m[3]}`)) throw invalidParam("lastmodified");
   const [, y, mo, d, h = "0", mi = "0", s = "0"] = m;
-  return new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)).getTime();
+  return stockholmWallClock(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
+}
+
+/** The instant a Swedish wall-clock time names (the offset is read at that instant, so DST is right). */
+function stockholmWallClock(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const offsetAt = (ms: number) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Stockholm", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      .formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - ms;
+  };
+  return asUtc - offsetAt(asUtc - offsetAt(asUtc));
 }
 
 const compare = (a: string | number | bigint, b: string | number | bigint): number =>

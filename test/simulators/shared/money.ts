@@ -80,6 +80,12 @@ export function mulToOre(a: Dec, b: Dec): bigint {
   return rescale({ units: a.units * b.units, scale: a.scale + b.scale }, 2);
 }
 
+/** a − b, exactly. */
+export function subDec(a: Dec, b: Dec): Dec {
+  const scale = Math.max(a.scale, b.scale);
+  return normalize({ units: rescale(a, scale) - rescale(b, scale), scale });
+}
+
 export function negate(d: Dec): Dec {
   return { units: -d.units, scale: d.scale };
 }
