@@ -354,7 +354,7 @@ describe("token exchange (shopify-api 13 request format)", () => {
     expect(session.accessToken).toMatch(/^shpat_sim_[0-9a-f]{32}$/);
     expect(session.refreshToken).toMatch(/^shprt_sim_[0-9a-f]{32}$/);
     expect(session.isOnline).toBe(false);
-    expect(session.scope).toBe("read_orders,write_orders,read_customers,read_products");
+    expect(session.scope).toBe("read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations");
     const ttl = session.expires!.getTime() - Date.now();
     expect(ttl).toBeGreaterThan(3590_000);
     expect(ttl).toBeLessThanOrEqual(3600_000);
@@ -1072,7 +1072,7 @@ describe("backfill reads: the 60-day window, ordersCount and bulk operations", (
 
     // The grant applies to tokens issued after it, as a scope update does.
     const before = await tokenFor(BULK_SHOP);
-    await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products,read_all_orders" });
+    await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations,read_all_orders" });
     try {
       expect((await gqlAt(before, q)).body.data.ordersCount.count).toBe(2);
       const wide = await gqlAt(await tokenFor(BULK_SHOP), q);
@@ -1081,7 +1081,7 @@ describe("backfill reads: the 60-day window, ordersCount and bulk operations", (
       const limited = await gqlAt(await tokenFor(BULK_SHOP), "{ ordersCount(limit: 2) { count precision } }");
       expect(limited.body.data.ordersCount).toEqual({ count: 2, precision: "AT_LEAST" });
     } finally {
-      await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products" });
+      await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations" });
     }
   });
 
