@@ -28,7 +28,7 @@ import { orderDetailFields, orderDetailTypes, restMoneyBag } from "./order-detai
 import { bulkTypes, cancelMutation, requireBulkHost, runQueryMutation, type BulkHost } from "./bulk";
 import { catalogNode, catalogRootFields, catalogTypes } from "./catalog";
 import { inventoryMutationFields, inventoryNode, inventoryRootFields, inventoryTypes } from "./inventory";
-import { compareOp, countOf, dateTerm, matchesQuery, sortedConnection, type ConnectionArgs } from "./search";
+import { compareOp, connectionTypes, countOf, dateTerm, matchesQuery, sortedConnection, type ConnectionArgs } from "./search";
 
 export interface AdminContext {
   state: SimState;
@@ -672,12 +672,7 @@ export function buildAdminSchema(version = "2026-07"): Schema<Ctx> {
       },
       ["Node"],
     ),
-    objectType<Ctx>("OrderConnection", {
-      edges: { type: "[OrderEdge!]!", staticCost: (_a, child) => child },
-      nodes: { type: "[Order!]!", staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<Ctx>("OrderEdge", { cursor: "String!", node: "Order!" }),
+    ...connectionTypes("Order"),
     objectType<Ctx>("PageInfo", { hasNextPage: "Boolean!", hasPreviousPage: "Boolean!", startCursor: "String", endCursor: "String" }),
     objectType<Ctx>("MoneyBag", { shopMoney: "MoneyV2!", presentmentMoney: "MoneyV2!" }),
     ...transactionTypes(),

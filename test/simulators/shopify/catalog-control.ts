@@ -68,7 +68,8 @@ export async function catalogControl(state: SimState, route: string, url: URL, b
       const list = (b[isProducts ? "products" : "customers"] ?? [b[isProducts ? "product" : "customer"]]) as JsonObject[];
       const shop = state.shop(b.shop);
       let stored = 0;
-      for (const item of list) if (isProducts ? storeProduct(shop, item) : storeCustomer(shop, item)) stored += 1;
+      // zod's output is a fresh copy of the parsed body: stored as it is, without another clone
+      for (const item of list) if (isProducts ? storeProduct(shop, item, true) : storeCustomer(shop, item, true)) stored += 1;
       return { status: 200, body: { stored, stale: list.length - stored } };
     }
     case "GET /__sim/products":

@@ -144,14 +144,15 @@ export function totalAvailable(c: CatalogState, itemId: number): number {
  * become known; a new item is stocked at every location, with the variant's `inventory_quantity`
  * at the default location. A later payload whose `inventory_quantity` differs from the item's total
  * moves the default location by the difference (the merchant changed stock in the admin).
+ * `owned`: the payload is the caller's to give away (a freshly parsed body), so it is not copied.
  */
-export function storeProduct(shop: ShopState, payload: JsonObject): boolean {
+export function storeProduct(shop: ShopState, payload: JsonObject, owned = false): boolean {
   const c = catalogOf(shop);
   const gid = String(payload.admin_graphql_api_id);
   const existing = c.products.get(gid);
   if (isStale(existing, payload)) return false;
   if (existing) unindexProduct(c, existing);
-  const product = structuredClone(payload);
+  const product = owned ? payload : structuredClone(payload);
   c.products.set(gid, product);
   for (const variant of (product.variants as JsonObject[]) ?? []) {
     const ref = { product, variant };
@@ -189,11 +190,11 @@ export function deleteProduct(shop: ShopState, id: unknown): void {
   c.products.delete(gid);
 }
 
-export function storeCustomer(shop: ShopState, payload: JsonObject): boolean {
+export function storeCustomer(shop: ShopState, payload: JsonObject, owned = false): boolean {
   const c = catalogOf(shop);
   const gid = String(payload.admin_graphql_api_id);
   if (isStale(c.customers.get(gid), payload)) return false;
-  c.customers.set(gid, structuredClone(payload));
+  c.customers.set(gid, owned ? payload : structuredClone(payload));
   return true;
 }
 
@@ -241,7 +242,7 @@ export function setQuantity(shop: ShopState, itemId: number, locationId: number,
   return ref.product;
 }
 
-/** Bumps a changed product's `updated_at` once per request and returns its gid. */
+/** Bumps a changed product's `updated_at` once per request (or control call) and records its gid. */
 export function markProductChanged(product: JsonObject, changed: Set<string>): void {
   const gid = String(product.admin_graphql_api_id);
   if (!changed.has(gid)) bumpUpdatedAt(product);

@@ -5,7 +5,7 @@ import { catalogOf, type VariantRef } from "./catalog-store";
 import { enumType, objectType, type FieldSpec, type TypeDef } from "./gql-exec";
 import { inventoryItemSource } from "./inventory";
 import { connectionArgs, connectionCost, listConnection } from "./order-detail-schema";
-import { compareOp, countOf, dateTerm, matchesQuery, sortedConnection, type ConnectionArgs, type SearchTerm, type SortValue } from "./search";
+import { compareOp, connectionTypes, countOf, dateTerm, matchesQuery, sortedConnection, type ConnectionArgs, type SearchTerm, type SortValue } from "./search";
 import { graphqlDecimal, splitTags, toUtcIso, type JsonObject } from "./state";
 
 type Json = Record<string, any>;
@@ -165,17 +165,6 @@ function mapConnection<T, U>(conn: { edges: { cursor: string; node: T }[]; pageI
   return { edges, nodes: edges.map((e) => e.node), pageInfo: conn.pageInfo };
 }
 
-/** Connection, edge types for a node type, costed as the orders connection is. */
-export function connectionTypes(node: string): TypeDef<AdminContext>[] {
-  return [
-    objectType<AdminContext>(`${node}Connection`, {
-      edges: { type: `[${node}Edge!]!`, staticCost: (_a, child) => child },
-      nodes: { type: `[${node}!]!`, staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<AdminContext>(`${node}Edge`, { cursor: "String!", node: `${node}!` }),
-  ];
-}
 
 const rootConnectionArgs = (sortKeys: string) => ({
   first: "Int",
@@ -200,35 +189,20 @@ export function catalogRootFields(requireScope: (ctx: AdminContext, scope: strin
       return countOf(n(ctx, args.query as string | null), args.limit as number | null);
     },
   });
+  const connection = (field: string, node: string, scope: string, resolve: (ctx: AdminContext, args: RootArgs) => unknown): FieldSpec<AdminContext> => ({
+    type: `${node}Connection!`,
+    args: rootConnectionArgs(`${node}SortKeys`),
+    resolve: (_s, args, ctx) => {
+      requireScope(ctx, scope, field);
+      return resolve(ctx, args);
+    },
+    staticCost: rootConnectionCost,
+  });
   return {
-    products: {
-      type: "ProductConnection!",
-      args: rootConnectionArgs("ProductSortKeys"),
-      resolve: (_s, args, ctx) => {
-        requireScope(ctx, "read_products", "products");
-        return productsConnection(ctx, args);
-      },
-      staticCost: rootConnectionCost,
-    },
+    products: connection("products", "Product", "read_products", productsConnection),
     productsCount: count("productsCount", "read_products", (ctx, q) => [...catalogOf(ctx.shop).products.values()].filter((p) => matchesQuery(q, (t) => productTerm(p, t))).length),
-    productVariants: {
-      type: "ProductVariantConnection!",
-      args: rootConnectionArgs("ProductVariantSortKeys"),
-      resolve: (_s, args, ctx) => {
-        requireScope(ctx, "read_products", "productVariants");
-        return variantsConnection(ctx, args);
-      },
-      staticCost: rootConnectionCost,
-    },
-    customers: {
-      type: "CustomerConnection!",
-      args: rootConnectionArgs("CustomerSortKeys"),
-      resolve: (_s, args, ctx) => {
-        requireScope(ctx, "read_customers", "customers");
-        return customersConnection(ctx, args);
-      },
-      staticCost: rootConnectionCost,
-    },
+    productVariants: connection("productVariants", "ProductVariant", "read_products", variantsConnection),
+    customers: connection("customers", "Customer", "read_customers", customersConnection),
     customersCount: count("customersCount", "read_customers", (ctx, q) => [...catalogOf(ctx.shop).customers.values()].filter((c) => matchesQuery(q, (t) => customerTerm(c, t))).length),
   };
 }

@@ -20,7 +20,7 @@ import {
 } from "./catalog-store";
 import { GqlFieldError, enumType, inputType, objectType, type FieldSpec, type ResolveInfo, type TypeDef } from "./gql-exec";
 import { connectionArgs, connectionCost, listConnection } from "./order-detail-schema";
-import { sortedConnection } from "./search";
+import { connectionTypes, sortedConnection } from "./search";
 import { toUtcIso } from "./state";
 
 /** The first API version where changeFromQuantity and @idempotent are mandatory. */
@@ -304,12 +304,7 @@ export function inventoryTypes(version: string, hasScope: ScopeTest, requireScop
       },
       ["Node"],
     ),
-    objectType<AdminContext>("InventoryLevelConnection", {
-      edges: { type: "[InventoryLevelEdge!]!", staticCost: (_a, child) => child },
-      nodes: { type: "[InventoryLevel!]!", staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<AdminContext>("InventoryLevelEdge", { cursor: "String!", node: "InventoryLevel!" }),
+    ...connectionTypes("InventoryLevel"),
     objectType<AdminContext>(
       "InventoryLevel",
       {
@@ -347,12 +342,7 @@ export function inventoryTypes(version: string, hasScope: ScopeTest, requireScop
       },
       ["Node"],
     ),
-    objectType<AdminContext>("LocationConnection", {
-      edges: { type: "[LocationEdge!]!", staticCost: (_a, child) => child },
-      nodes: { type: "[Location!]!", staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<AdminContext>("LocationEdge", { cursor: "String!", node: "Location!" }),
+    ...connectionTypes("Location"),
     objectType<AdminContext>("InventoryAdjustmentGroup", {
       id: "ID!",
       createdAt: "DateTime!",

@@ -5,6 +5,7 @@ import type { AdminContext } from "./admin-schema";
 import { GqlFieldError, objectType, type FieldSpec, type TypeDef } from "./gql-exec";
 import { graphqlDecimal, type JsonObject } from "./state";
 import { orderCustomer } from "./catalog";
+import { connectionTypes } from "./search";
 
 type Json = Record<string, any>;
 
@@ -110,12 +111,7 @@ const gidNumber = (type: string, id: unknown) => `gid://shopify/${type}/${String
 
 export function orderDetailTypes(): TypeDef<AdminContext>[] {
   return [
-    objectType<AdminContext>("LineItemConnection", {
-      edges: { type: "[LineItemEdge!]!", staticCost: (_a, child) => child },
-      nodes: { type: "[LineItem!]!", staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<AdminContext>("LineItemEdge", { cursor: "String!", node: "LineItem!" }),
+    ...connectionTypes("LineItem"),
     objectType<AdminContext>(
       "LineItem",
       {
@@ -137,12 +133,7 @@ export function orderDetailTypes(): TypeDef<AdminContext>[] {
       },
       ["Node"],
     ),
-    objectType<AdminContext>("ShippingLineConnection", {
-      edges: { type: "[ShippingLineEdge!]!", staticCost: (_a, child) => child },
-      nodes: { type: "[ShippingLine!]!", staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<AdminContext>("ShippingLineEdge", { cursor: "String!", node: "ShippingLine!" }),
+    ...connectionTypes("ShippingLine"),
     objectType<AdminContext>("ShippingLine", {
       id: { type: "ID", resolve: get((p) => (p.rest.id == null ? null : gidNumber("ShippingLine", p.rest.id))) },
       title: { type: "String!", resolve: get((p) => p.rest.title) },

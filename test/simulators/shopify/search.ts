@@ -1,7 +1,7 @@
 // Shopify's search syntax (the `query` argument of orders, products, customers, productVariants)
 // and the cursor connection over a sorted list that those root fields share.
 import type { AdminContext } from "./admin-schema";
-import { GqlFieldError } from "./gql-exec";
+import { GqlFieldError, objectType, type TypeDef } from "./gql-exec";
 
 export interface SearchTerm {
   field: string;
@@ -126,4 +126,16 @@ export function sortedConnection<T>(items: T[], keyOf: (item: T) => { v: SortVal
 /** A `*Count` root field's answer: `{count, precision}` capped at `limit`. */
 export function countOf(n: number, limit: number | null | undefined) {
   return limit != null && n > limit ? { count: limit, precision: "AT_LEAST" } : { count: n, precision: "EXACT" };
+}
+
+/** The Connection and Edge types of a node type; edges and nodes cost what their nodes cost, pageInfo nothing. */
+export function connectionTypes(node: string): TypeDef<AdminContext>[] {
+  return [
+    objectType<AdminContext>(`${node}Connection`, {
+      edges: { type: `[${node}Edge!]!`, staticCost: (_a, child) => child },
+      nodes: { type: `[${node}!]!`, staticCost: (_a, child) => child },
+      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
+    }),
+    objectType<AdminContext>(`${node}Edge`, { cursor: "String!", node: `${node}!` }),
+  ];
 }
