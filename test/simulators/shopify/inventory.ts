@@ -94,6 +94,8 @@ export function inventoryNode(ctx: AdminContext, id: string, requireScope: Scope
   const c = catalogOf(ctx.shop);
   const g = parseGid(id);
   if (g?.type === "InventoryItem") {
+    // InventoryItem: read_inventory or read_products
+    if (!ctx.scopes.has("read_inventory") && !ctx.scopes.has("write_inventory")) requireScope(ctx, "read_products", "node");
     const n = numericGid(id, "InventoryItem");
     return n === null ? null : itemSourceById(c, n);
   }
