@@ -112,7 +112,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     SHOPIFY_API_SECRET: apiSecret,
     SHOPIFY_APP_URL: appUrl,
     SHOPIFY_ADMIN_ORIGIN: shopifySim.url,
-    SCOPES: "read_orders,write_orders,read_customers,read_products",
+    SCOPES: "read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations",
     DATABASE_URL: db.url,
     REDIS_URL: redis.url,
     ENCRYPTION_KEY: randomBytes(32).toString("hex"),

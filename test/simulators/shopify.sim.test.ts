@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { simClient, waitFor } from "./sim-client";
 import { startShopifySimulator, SIM_APP_ID, type ShopifySim } from "./shopify/server";
 import { signHs256 } from "./shopify/jwt";
 import { parseAppTomlWebhooks } from "./shopify/app-toml";
@@ -93,17 +94,7 @@ function header(r: Received, name: string): string {
   return Array.isArray(v) ? v[0]! : (v ?? "");
 }
 
-async function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${sim.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function getJson(path: string): Promise<any> {
-  const res = await fetch(`${sim.url}${path}`);
-  expect(res.status).toBe(200);
-  return res.json();
-}
+const { postJson, getJson } = simClient(() => sim.url);
 
 async function gql(token: string | null, query: string, variables?: Record<string, unknown>, opts: { shop?: string; version?: string } = {}) {
   const headers: Record<string, string> = {};
@@ -144,15 +135,6 @@ async function sendWebhook(topic: string, payload: unknown, extra: Record<string
   return postJson("/__sim/webhooks", { shop: SHOP, topic, payload, ...extra });
 }
 
-async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function hmacOf(raw: Buffer, secret = API_SECRET): string {
   return createHmac("sha256", secret).update(raw).digest("base64");
@@ -354,7 +336,7 @@ describe("token exchange (shopify-api 13 request format)", () => {
     expect(session.accessToken).toMatch(/^shpat_sim_[0-9a-f]{32}$/);
     expect(session.refreshToken).toMatch(/^shprt_sim_[0-9a-f]{32}$/);
     expect(session.isOnline).toBe(false);
-    expect(session.scope).toBe("read_orders,write_orders,read_customers,read_products");
+    expect(session.scope).toBe("read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations");
     const ttl = session.expires!.getTime() - Date.now();
     expect(ttl).toBeGreaterThan(3590_000);
     expect(ttl).toBeLessThanOrEqual(3600_000);
@@ -1072,7 +1054,7 @@ describe("backfill reads: the 60-day window, ordersCount and bulk operations", (
 
     // The grant applies to tokens issued after it, as a scope update does.
     const before = await tokenFor(BULK_SHOP);
-    await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products,read_all_orders" });
+    await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations,read_all_orders" });
     try {
       expect((await gqlAt(before, q)).body.data.ordersCount.count).toBe(2);
       const wide = await gqlAt(await tokenFor(BULK_SHOP), q);
@@ -1081,7 +1063,7 @@ describe("backfill reads: the 60-day window, ordersCount and bulk operations", (
       const limited = await gqlAt(await tokenFor(BULK_SHOP), "{ ordersCount(limit: 2) { count precision } }");
       expect(limited.body.data.ordersCount).toEqual({ count: 2, precision: "AT_LEAST" });
     } finally {
-      await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products" });
+      await postJson("/__sim/scopes", { scopes: "read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations" });
     }
   });
 

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import {
   buildSchema,
+  directiveDef,
   enumType,
   inputType,
   interfaceType,
@@ -25,6 +26,9 @@ import {
 import { findTransaction, orderTransactionsField, transactionTypes } from "./transaction-schema";
 import { orderDetailFields, orderDetailTypes, restMoneyBag } from "./order-detail-schema";
 import { bulkTypes, cancelMutation, requireBulkHost, runQueryMutation, type BulkHost } from "./bulk";
+import { catalogNode, catalogRootFields, catalogTypes } from "./catalog";
+import { inventoryMutationFields, inventoryNode, inventoryRootFields, inventoryTypes } from "./inventory";
+import { compareOp, connectionTypes, countOf, dateTerm, matchesQuery, sortedConnection, type ConnectionArgs } from "./search";
 
 export interface AdminContext {
   state: SimState;
@@ -35,6 +39,10 @@ export interface AdminContext {
   /** Running inside a bulk operation: connections need no `first` and have no page limit. */
   bulk?: boolean;
   bulkHost?: BulkHost;
+  /** The request's API version (default: the newest). */
+  apiVersion?: string;
+  /** product gids whose inventory mutations changed in this request (each gets one products/update webhook) */
+  changedProducts?: Set<string>;
 }
 
 /** Without read_all_orders, Shopify serves only the orders created in the last 60 days. */
@@ -450,116 +458,37 @@ function sortValue(order: JsonObject, key: string): number {
 }
 
 function matchesSearch(order: JsonObject, query: string | null | undefined): boolean {
-  if (!query) return true;
-  const terms = query.match(/-?[A-Za-z_]+:(?:[<>]=?)?(?:'[^']*'|"[^"]*"|\S+)|\S+/g) ?? [];
-  for (const raw of terms) {
-    if (raw === "AND") continue;
-    const m = /^(-?)([A-Za-z_]+):((?:[<>]=?)?)(.*)$/.exec(raw);
-    if (!m) continue; // free text: Shopify searches many fields; the simulator ignores it
-    const negate = m[1] === "-";
-    const field = m[2]!.toLowerCase();
-    const op = m[3]!;
-    const value = m[4]!.replace(/^['"]|['"]$/g, "");
-    let ok: boolean;
-    switch (field) {
+  return matchesQuery(query, (t) => {
+    switch (t.field) {
       case "updated_at":
       case "created_at":
-      case "processed_at": {
-        const a = Date.parse(String(order[field] ?? order.created_at));
-        const b = Date.parse(value);
-        if (Number.isNaN(b)) continue;
-        ok = op === ">" ? a > b : op === ">=" ? a >= b : op === "<" ? a < b : op === "<=" ? a <= b : new Date(a).toISOString().slice(0, 10) === new Date(b).toISOString().slice(0, 10);
-        break;
-      }
+      case "processed_at":
+        return dateTerm(order[t.field] ?? order.created_at, t);
       case "financial_status":
-        ok = String(order.financial_status ?? "").toLowerCase() === value.toLowerCase();
-        break;
+        return String(order.financial_status ?? "").toLowerCase() === t.value.toLowerCase();
       case "fulfillment_status":
-        ok = fulfillmentStatus(order).toLowerCase() === value.toLowerCase() || String(order.fulfillment_status ?? "unfulfilled") === value;
-        break;
+        return fulfillmentStatus(order).toLowerCase() === t.value.toLowerCase() || String(order.fulfillment_status ?? "unfulfilled") === t.value;
       case "tag":
-        ok = splitTags(order.tags).some((t) => t.toLowerCase() === value.toLowerCase());
-        break;
+        return splitTags(order.tags).some((x) => x.toLowerCase() === t.value.toLowerCase());
       case "name":
-        ok = String(order.name ?? "").replace(/^#/, "") === value.replace(/^#/, "");
-        break;
-      case "id": {
-        const a = Number(order.id);
-        const b = Number(value);
-        ok = op === ">" ? a > b : op === ">=" ? a >= b : op === "<" ? a < b : op === "<=" ? a <= b : a === b;
-        break;
-      }
+        return String(order.name ?? "").replace(/^#/, "") === t.value.replace(/^#/, "");
+      case "id":
+        return compareOp(Number(order.id), t.op, Number(t.value));
       case "test":
-        ok = String(order.test === true) === value.toLowerCase();
-        break;
+        return String(order.test === true) === t.value.toLowerCase();
       default:
-        continue; // unknown filters are ignored, as Shopify does
+        return undefined; // unknown filters are ignored, as Shopify does
     }
-    if (negate ? ok : !ok) return false;
-  }
-  return true;
+  });
 }
 
-function encodeCursor(v: number, id: number): string {
-  return Buffer.from(JSON.stringify({ v, id })).toString("base64url");
-}
-function decodeCursor(c: string): { v: number; id: number } | null {
-  try {
-    const o = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as { v: unknown; id: unknown };
-    return typeof o.v === "number" && typeof o.id === "number" ? { v: o.v, id: o.id } : null;
-  } catch {
-    return null;
-  }
-}
-
-function ordersConnection(ctx: AdminContext, args: { first?: number | null; last?: number | null; after?: string | null; before?: string | null; query?: string | null; sortKey?: string | null; reverse?: boolean | null }) {
+function ordersConnection(ctx: AdminContext, args: ConnectionArgs & { query?: string | null; sortKey?: string | null }) {
   requireScope(ctx, "read_orders", "orders");
-  const n = args.first ?? args.last;
-  if (ctx.bulk && args.first == null && args.last == null) args = { ...args, first: Number.MAX_SAFE_INTEGER };
-  else if ((args.first == null) === (args.last == null)) throw new GqlFieldError("you must provide one of first or last", { code: "BAD_REQUEST" });
-  if (!ctx.bulk && (n! < 0 || n! > 250)) throw new GqlFieldError(`${args.first != null ? "first" : "last"} argument must be between 0 and 250`, { code: "BAD_REQUEST" });
   const key = args.sortKey ?? "ID";
-  const dir = args.reverse ? -1 : 1;
-  const rows = [...ctx.shop.orders.values()]
-    .filter((o) => orderVisible(ctx, o) && matchesSearch(o, args.query))
-    .map((o) => ({ o, v: sortValue(o, key), id: Number(o.id ?? 0) }))
-    .sort((a, b) => dir * (a.v - b.v || a.id - b.id));
-  const cmp = (r: { v: number; id: number }, c: { v: number; id: number }) => dir * (r.v - c.v || r.id - c.id);
-  let start = 0;
-  let end = rows.length;
-  if (args.after) {
-    const c = decodeCursor(args.after);
-    if (!c) throw new GqlFieldError(`Invalid cursor for current pagination sort.`, { code: "BAD_REQUEST" });
-    start = rows.findIndex((r) => cmp(r, c) > 0);
-    if (start < 0) start = rows.length;
-  }
-  if (args.before) {
-    const c = decodeCursor(args.before);
-    if (!c) throw new GqlFieldError(`Invalid cursor for current pagination sort.`, { code: "BAD_REQUEST" });
-    const idx = rows.findIndex((r) => cmp(r, c) >= 0);
-    end = idx < 0 ? rows.length : idx;
-  }
-  let window = rows.slice(start, Math.max(start, end));
-  let hasNext = end < rows.length;
-  let hasPrev = start > 0;
-  if (args.first != null) {
-    hasNext = hasNext || window.length > args.first;
-    window = window.slice(0, args.first);
-  } else if (args.last != null) {
-    hasPrev = hasPrev || window.length > args.last;
-    window = window.slice(Math.max(0, window.length - args.last));
-  }
-  const edges = window.map((r) => ({ cursor: encodeCursor(r.v, r.id), node: { kind: "Order", order: r.o } satisfies OrderSource }));
-  return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: {
-      hasNextPage: hasNext,
-      hasPreviousPage: hasPrev,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-  };
+  const orders = [...ctx.shop.orders.values()].filter((o) => orderVisible(ctx, o) && matchesSearch(o, args.query));
+  const conn = sortedConnection(orders, (o) => ({ v: sortValue(o, key), id: Number(o.id ?? 0) }), args, ctx);
+  const edges = conn.edges.map((e) => ({ cursor: e.cursor, node: { kind: "Order", order: e.node } satisfies OrderSource }));
+  return { edges, nodes: edges.map((e) => e.node), pageInfo: conn.pageInfo };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -571,9 +500,36 @@ function orderField<T>(fn: (o: JsonObject) => T) {
   return (src: OrderSource) => fn(src.order);
 }
 
-export function buildAdminSchema(): Schema<Ctx> {
+/** node(id:) and nodes(ids:): what a global id names, or null (a field error without the scope). */
+function resolveNode(ctx: Ctx, id: string): unknown {
+  const gid = parseGid(id);
+  if (!gid) return null;
+  if (gid.type === "Order") {
+    requireScope(ctx, "read_orders", "node");
+    const order = ctx.shop.orders.get(id);
+    return order ? { kind: "Order", order } : null;
+  }
+  if (gid.type === "BulkOperation") {
+    const host = requireBulkHost(ctx);
+    const op = host.ops.find(ctx.shop.domain, id);
+    return op ? host.ops.view(op) : null;
+  }
+  if (gid.type === "OrderTransaction" && /^\d+$/.test(gid.id)) {
+    requireScope(ctx, "read_orders", "node");
+    return findTransaction(ctx.state, ctx.shop, Number(gid.id));
+  }
+  if (gid.type === "Metafield") {
+    for (const byOwner of ctx.shop.metafields.values()) for (const m of byOwner.values()) if (m.id === id) return m;
+    return null;
+  }
+  return catalogNode(ctx, id, gid.type, gid.id, requireScope) ?? inventoryNode(ctx, id, requireScope) ?? null;
+}
+
+/** The schema as an API version has it (the inventory inputs differ before and from 2026-04). */
+export function buildAdminSchema(version = "2026-07"): Schema<Ctx> {
   return buildSchema<Ctx>([
     idScalar,
+    stringLike("Money"),
     stringLike("DateTime"),
     stringLike("URL"),
     stringLike("Decimal"),
@@ -615,31 +571,15 @@ export function buildAdminSchema(): Schema<Ctx> {
           return order ? ({ kind: "Order", order } satisfies OrderSource) : null;
         },
       },
-      node: {
-        type: "Node",
-        args: { id: "ID!" },
-        resolve: (_s, args, ctx) => {
-          const gid = parseGid(args.id as string);
-          if (gid?.type === "Order") {
-            requireScope(ctx, "read_orders", "node");
-            const order = ctx.shop.orders.get(args.id as string);
-            return order ? { kind: "Order", order } : null;
-          }
-          if (gid?.type === "BulkOperation") {
-            const host = requireBulkHost(ctx);
-            const op = host.ops.find(ctx.shop.domain, args.id as string);
-            return op ? host.ops.view(op) : null;
-          }
-          if (gid?.type === "OrderTransaction" && /^\d+$/.test(gid.id)) {
-            requireScope(ctx, "read_orders", "node");
-            return findTransaction(ctx.state, ctx.shop, Number(gid.id));
-          }
-          if (gid?.type === "Metafield") {
-            for (const byOwner of ctx.shop.metafields.values()) for (const m of byOwner.values()) if (m.id === args.id) return m;
-          }
-          return null;
-        },
+      node: { type: "Node", args: { id: "ID!" }, resolve: (_s, args, ctx) => resolveNode(ctx, args.id as string) },
+      nodes: {
+        type: "[Node]!",
+        args: { ids: "[ID!]!" },
+        resolve: (_s, args, ctx) => (args.ids as string[]).map((id) => resolveNode(ctx, id)),
+        staticCost: (args, child) => Math.max(1, (args.ids as unknown[] | undefined)?.length ?? 1) * (1 + child),
       },
+      ...catalogRootFields(requireScope),
+      ...inventoryRootFields(requireScope),
       orders: {
         type: "OrderConnection!",
         args: { first: "Int", last: "Int", after: "String", before: "String", query: "String", sortKey: { type: "OrderSortKeys", defaultValue: "ID" }, reverse: { type: "Boolean", defaultValue: false } },
@@ -652,8 +592,7 @@ export function buildAdminSchema(): Schema<Ctx> {
         resolve: (_s, args, ctx) => {
           requireScope(ctx, "read_orders", "ordersCount");
           const n = [...ctx.shop.orders.values()].filter((o) => orderVisible(ctx, o) && matchesSearch(o, args.query as string | null)).length;
-          const limit = args.limit as number | null;
-          return limit != null && n > limit ? { count: limit, precision: "AT_LEAST" } : { count: n, precision: "EXACT" };
+          return countOf(n, args.limit as number | null);
         },
       },
       currentBulkOperation: {
@@ -672,6 +611,8 @@ export function buildAdminSchema(): Schema<Ctx> {
     enumType("CountryCode", COUNTRY_CODES),
     ...orderDetailTypes(),
     ...bulkTypes(),
+    ...catalogTypes(),
+    ...inventoryTypes(version, hasScope, requireScope),
     objectType<Ctx>("Shop", {
       id: { type: "ID!", resolve: (s: ShopState) => `gid://shopify/Shop/${s.numericId}` },
       name: {
@@ -731,12 +672,7 @@ export function buildAdminSchema(): Schema<Ctx> {
       },
       ["Node"],
     ),
-    objectType<Ctx>("OrderConnection", {
-      edges: { type: "[OrderEdge!]!", staticCost: (_a, child) => child },
-      nodes: { type: "[Order!]!", staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<Ctx>("OrderEdge", { cursor: "String!", node: "Order!" }),
+    ...connectionTypes("Order"),
     objectType<Ctx>("PageInfo", { hasNextPage: "Boolean!", hasPreviousPage: "Boolean!", startCursor: "String", endCursor: "String" }),
     objectType<Ctx>("MoneyBag", { shopMoney: "MoneyV2!", presentmentMoney: "MoneyV2!" }),
     ...transactionTypes(),
@@ -773,6 +709,7 @@ export function buildAdminSchema(): Schema<Ctx> {
     objectType<Ctx>("UserError", { field: "[String!]", message: "String!" }),
     inputType("MetafieldsSetInput", { ownerId: "ID!", namespace: "String", key: "String!", value: "String!", type: "String", compareDigest: "String" }),
     objectType<Ctx>("Mutation", {
+      ...inventoryMutationFields(requireScope),
       bulkOperationRunQuery: {
         type: "BulkOperationRunQueryPayload",
         args: { query: "String!" },
@@ -804,5 +741,5 @@ export function buildAdminSchema(): Schema<Ctx> {
         resolve: (_s, args, ctx) => tagsMutation(ctx, "tagsRemove", args.id as string, args.tags as string[]),
       },
     }),
-  ]);
+  ], "QueryRoot", "Mutation", [directiveDef("idempotent", { key: "String!" }, ["FIELD"])]);
 }

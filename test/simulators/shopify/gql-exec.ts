@@ -54,11 +54,22 @@ export interface ArgDef {
 export interface FieldDef<Ctx = unknown> {
   type: TypeNode;
   args: Record<string, ArgDef>;
-  resolve?: (source: any, args: Record<string, any>, ctx: Ctx) => unknown;
+  resolve?: (source: any, args: Record<string, any>, ctx: Ctx, info: ResolveInfo) => unknown;
   /** Points this field adds to the requested cost (default: 1 for object types, 0 for leaves). */
   staticCost?: (args: Record<string, any>, childCost: number) => number;
   /** Marks a mutation root field: costs a flat amount, its payload is not counted. */
   flatCost?: number;
+}
+/** What a resolver learns of its field beyond the arguments: the custom directives on it, with their arguments. */
+export interface ResolveInfo {
+  directives: Record<string, Record<string, unknown>>;
+}
+/** A directive the schema declares (besides the built-in @include and @skip), e.g. Shopify's @idempotent(key:). */
+export interface DirectiveDef {
+  name: string;
+  args: Record<string, ArgDef>;
+  /** where it may stand: "FIELD", "QUERY", "MUTATION", "FRAGMENT_SPREAD", "INLINE_FRAGMENT" */
+  locations: string[];
 }
 export interface ObjectDef<Ctx = unknown> {
   kind: "OBJECT";
@@ -81,6 +92,7 @@ export type TypeDef<Ctx = unknown> = ScalarDef | EnumDef | ObjectDef<Ctx> | Inte
 
 export interface Schema<Ctx = unknown> {
   types: Map<string, TypeDef<Ctx>>;
+  directives: Map<string, DirectiveDef>;
   queryType: string;
   mutationType: string;
 }
@@ -125,6 +137,9 @@ export function inputType(name: string, fields: Record<string, string>): InputDe
   for (const [n, t] of Object.entries(fields)) out[n] = { type: parseTypeRef(t) };
   return { kind: "INPUT_OBJECT", name, fields: out };
 }
+export function directiveDef(name: string, args: Record<string, string>, locations: string[]): DirectiveDef {
+  return { name, args: inputType(name, args).fields, locations };
+}
 export function enumType(name: string, values: string[]): EnumDef {
   return { kind: "ENUM", name, values };
 }
@@ -144,7 +159,13 @@ export const builtinScalars: ScalarDef[] = [
   { kind: "SCALAR", name: "Boolean", parse: (v) => (typeof v === "boolean" ? { ok: true, value: v } : { ok: false, explanation: "Could not coerce value " + JSON.stringify(v) + " to Boolean" }) },
 ];
 
-export function buildSchema<Ctx>(types: TypeDef<Ctx>[], queryType = "QueryRoot", mutationType = "Mutation"): Schema<Ctx> {
+const BUILTIN_DIRECTIVES: DirectiveDef[] = ["include", "skip"].map((name) => ({
+  name,
+  args: { if: { type: parseTypeRef("Boolean!") } },
+  locations: ["FIELD", "FRAGMENT_SPREAD", "INLINE_FRAGMENT"],
+}));
+
+export function buildSchema<Ctx>(types: TypeDef<Ctx>[], queryType = "QueryRoot", mutationType = "Mutation", directives: DirectiveDef[] = []): Schema<Ctx> {
   const map = new Map<string, TypeDef<Ctx>>();
   for (const t of [...builtinScalars, ...types]) map.set(t.name, t);
   // sanity check: every referenced type exists
@@ -161,7 +182,7 @@ export function buildSchema<Ctx>(types: TypeDef<Ctx>[], queryType = "QueryRoot",
     }
     if (t.kind === "INPUT_OBJECT") for (const [fn, f] of Object.entries(t.fields)) check(f.type, `${t.name}.${fn}`);
   }
-  return { types: map, queryType, mutationType };
+  return { types: map, queryType, mutationType, directives: new Map([...BUILTIN_DIRECTIVES, ...directives].map((d) => [d.name, d])) };
 }
 
 export function namedType(t: TypeNode): string {
@@ -273,7 +294,7 @@ class Validator<Ctx> {
       }
     }
     const rootType = op.operation === "mutation" ? schema.mutationType : schema.queryType;
-    this.directives(op.directives, [op.operation]);
+    this.directives(op.directives, [op.operation], op.operation.toUpperCase());
     this.selectionSet(op.selectionSet, rootType, [op.operation], new Set());
 
     // variables: usage and declaration
@@ -327,18 +348,27 @@ class Validator<Ctx> {
     return this.doc.operations.some((o) => o !== this.op && walk(o.selectionSet, new Set()));
   }
 
-  private directives(ds: DirectiveNode[], path: (string | number)[]) {
+  private directives(ds: DirectiveNode[], path: (string | number)[], location: string) {
     for (const d of ds) {
-      if (d.name !== "include" && d.name !== "skip") {
+      const def = this.schema.directives.get(d.name);
+      if (!def) {
         this.errors.push({ message: `Directive @${d.name} is not defined`, locations: [d.loc], path, extensions: { code: "undefinedDirective", directiveName: d.name } });
         continue;
       }
-      const ifArg = d.args.find((a) => a.name === "if");
-      if (!ifArg || d.args.length !== 1) {
-        this.errors.push({ message: `Directive '${d.name}' is missing required arguments: if`, locations: [d.loc], path, extensions: { code: "missingRequiredArguments" } });
+      if (!def.locations.includes(location)) {
+        this.errors.push({ message: `'@${d.name}' can't be applied to ${location.toLowerCase().replace(/_/g, " ")}s (allowed: ${def.locations.map((l) => l.toLowerCase().replace(/_/g, " ") + "s").join(", ")})`, locations: [d.loc], path, extensions: { code: "directiveCannotBeApplied", targetName: location, name: d.name } });
         continue;
       }
-      this.value(ifArg.value, { kind: "NonNull", type: { kind: "Named", name: "Boolean" } }, false, `Directive '${d.name}'`, "if", path);
+      for (const a of d.args) {
+        const ad = def.args[a.name];
+        if (!ad) {
+          this.errors.push({ message: `Directive '${d.name}' doesn't accept argument '${a.name}'`, locations: [a.loc], path, extensions: { code: "argumentNotAccepted", name: d.name, typeName: "Directive", argumentName: a.name } });
+          continue;
+        }
+        this.value(a.value, ad.type, false, `Directive '${d.name}'`, a.name, path);
+      }
+      const missing = Object.entries(def.args).filter(([n, a]) => a.type.kind === "NonNull" && !d.args.some((x) => x.name === n)).map(([n]) => n);
+      if (missing.length) this.errors.push({ message: `Directive '${d.name}' is missing required arguments: ${missing.join(", ")}`, locations: [d.loc], path, extensions: { code: "missingRequiredArguments" } });
     }
   }
 
@@ -363,7 +393,7 @@ class Validator<Ctx> {
   private selectionSet(sels: SelectionNode[], parentType: string, path: (string | number)[], fragmentStack: Set<string>) {
     const seenKeys = new Map<string, FieldNode>();
     for (const sel of sels) {
-      this.directives(sel.directives, path);
+      this.directives(sel.directives, path, sel.kind === "Field" ? "FIELD" : sel.kind === "FragmentSpread" ? "FRAGMENT_SPREAD" : "INLINE_FRAGMENT");
       if (sel.kind === "FragmentSpread") {
         const frag = this.doc.fragments.get(sel.name);
         this.usedFragments.add(sel.name);
@@ -914,7 +944,7 @@ class Executor<Ctx> {
         const args = argumentValues(this.schema, def, node, this.prepared.variables);
         let value: unknown;
         try {
-          value = def.resolve ? def.resolve(source, args, this.ctx) : (source as Record<string, unknown>)?.[node.name];
+          value = def.resolve ? def.resolve(source, args, this.ctx, { directives: this.directiveArgs(node) }) : (source as Record<string, unknown>)?.[node.name];
         } catch (e) {
           if (e instanceof GqlFieldError) {
             this.errors.push({ message: e.message, locations: [node.loc], path: fpath, ...(e.extensions ? { extensions: e.extensions } : {}) });
@@ -942,6 +972,16 @@ class Executor<Ctx> {
       }
     }
     return result;
+  }
+
+  private directiveArgs(node: FieldNode): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const d of node.directives) {
+      const def = this.schema.directives.get(d.name);
+      if (!def || d.name === "include" || d.name === "skip") continue;
+      out[d.name] = argumentValues(this.schema, { type: { kind: "Named", name: "String" }, args: def.args }, { ...node, args: d.args }, this.prepared.variables);
+    }
+    return out;
   }
 
   private complete(type: TypeNode, sels: SelectionNode[], value: unknown, path: (string | number)[], fieldLabel: string, loc: Loc): unknown {

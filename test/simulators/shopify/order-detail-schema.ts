@@ -4,6 +4,8 @@
 import type { AdminContext } from "./admin-schema";
 import { GqlFieldError, objectType, type FieldSpec, type TypeDef } from "./gql-exec";
 import { graphqlDecimal, type JsonObject } from "./state";
+import { orderCustomer } from "./catalog";
+import { connectionTypes } from "./search";
 
 type Json = Record<string, any>;
 
@@ -46,7 +48,7 @@ function decodeIndex(c: string): number {
  * A forward-only connection over a list, as Shopify's nested connections are: `first` is required
  * (1..250) outside a bulk operation, where it is optional and unlimited.
  */
-function listConnection(items: Part[], args: { first?: number | null; after?: string | null }, ctx: AdminContext, field: string) {
+export function listConnection<T>(items: T[], args: { first?: number | null; after?: string | null }, ctx: AdminContext, field: string) {
   if (args.first == null && !ctx.bulk) throw new GqlFieldError(`you must provide one of first or last`, { code: "BAD_REQUEST", field });
   if (args.first != null && (args.first < 0 || args.first > 250)) throw new GqlFieldError("first argument must be between 0 and 250", { code: "BAD_REQUEST" });
   const start = args.after ? decodeIndex(args.after) + 1 : 0;
@@ -59,8 +61,8 @@ function listConnection(items: Part[], args: { first?: number | null; after?: st
   };
 }
 
-const connectionArgs = { first: "Int", after: "String" };
-const connectionCost = (args: Record<string, any>, child: number) => 2 + Number(args.first ?? 1) * Math.max(1, child);
+export const connectionArgs = { first: "Int", after: "String" };
+export const connectionCost = (args: Record<string, any>, child: number) => 2 + Number(args.first ?? 1) * Math.max(1, child);
 
 const address = (a: Json | null | undefined) => (a && typeof a === "object" ? a : null);
 
@@ -86,7 +88,7 @@ export function orderDetailFields(orderOf: (src: unknown) => JsonObject): Record
       },
       staticCost: connectionCost,
     },
-    customer: { type: "Customer", resolve: (src) => (orderOf(src).customer ? { order: orderOf(src), rest: orderOf(src).customer } : null) },
+    customer: { type: "Customer", resolve: (src, _a, ctx) => orderCustomer(ctx, orderOf(src).customer as Json | null | undefined) },
     billingAddress: { type: "MailingAddress", resolve: (src) => address(orderOf(src).billing_address as Json) },
     shippingAddress: { type: "MailingAddress", resolve: (src) => address(orderOf(src).shipping_address as Json) },
     customAttributes: { type: "[Attribute!]!", resolve: (src) => ((orderOf(src).note_attributes as Json[]) ?? []).map((a) => ({ key: a.name, value: a.value ?? null })) },
@@ -109,12 +111,7 @@ const gidNumber = (type: string, id: unknown) => `gid://shopify/${type}/${String
 
 export function orderDetailTypes(): TypeDef<AdminContext>[] {
   return [
-    objectType<AdminContext>("LineItemConnection", {
-      edges: { type: "[LineItemEdge!]!", staticCost: (_a, child) => child },
-      nodes: { type: "[LineItem!]!", staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<AdminContext>("LineItemEdge", { cursor: "String!", node: "LineItem!" }),
+    ...connectionTypes("LineItem"),
     objectType<AdminContext>(
       "LineItem",
       {
@@ -136,12 +133,7 @@ export function orderDetailTypes(): TypeDef<AdminContext>[] {
       },
       ["Node"],
     ),
-    objectType<AdminContext>("ShippingLineConnection", {
-      edges: { type: "[ShippingLineEdge!]!", staticCost: (_a, child) => child },
-      nodes: { type: "[ShippingLine!]!", staticCost: (_a, child) => child },
-      pageInfo: { type: "PageInfo!", staticCost: () => 0 },
-    }),
-    objectType<AdminContext>("ShippingLineEdge", { cursor: "String!", node: "ShippingLine!" }),
+    ...connectionTypes("ShippingLine"),
     objectType<AdminContext>("ShippingLine", {
       id: { type: "ID", resolve: get((p) => (p.rest.id == null ? null : gidNumber("ShippingLine", p.rest.id))) },
       title: { type: "String!", resolve: get((p) => p.rest.title) },
@@ -164,17 +156,6 @@ export function orderDetailTypes(): TypeDef<AdminContext>[] {
     objectType<AdminContext>("DiscountAllocation", {
       allocatedAmountSet: { type: "MoneyBag!", resolve: get((p) => restMoneyBag(p.order, p.rest.amount_set, p.rest.amount)) },
     }),
-    objectType<AdminContext>(
-      "Customer",
-      {
-        id: { type: "ID!", resolve: get((p) => p.rest.admin_graphql_api_id ?? gidNumber("Customer", p.rest.id)) },
-        email: { type: "String", resolve: get((p) => p.rest.email ?? null) },
-        firstName: { type: "String", resolve: get((p) => p.rest.first_name ?? null) },
-        lastName: { type: "String", resolve: get((p) => p.rest.last_name ?? null) },
-        phone: { type: "String", resolve: get((p) => p.rest.phone ?? null) },
-      },
-      ["Node"],
-    ),
     objectType<AdminContext>("MailingAddress", {
       firstName: { type: "String", resolve: (a: Json) => a.first_name ?? null },
       lastName: { type: "String", resolve: (a: Json) => a.last_name ?? null },
@@ -185,6 +166,7 @@ export function orderDetailTypes(): TypeDef<AdminContext>[] {
       zip: { type: "String", resolve: (a: Json) => a.zip ?? null },
       city: { type: "String", resolve: (a: Json) => a.city ?? null },
       province: { type: "String", resolve: (a: Json) => a.province ?? null },
+      provinceCode: { type: "String", resolve: (a: Json) => a.province_code ?? null },
       country: { type: "String", resolve: (a: Json) => a.country ?? null },
       countryCodeV2: { type: "CountryCode", resolve: (a: Json) => a.country_code ?? null },
       phone: { type: "String", resolve: (a: Json) => a.phone ?? null },

@@ -10,9 +10,12 @@ import { listenOnLoopback } from "../listen.js";
 import { serveExtension } from "./extension-host";
 import { buildAdminSchema, merchantSetsMetafields, type AdminContext, type MetafieldsSetInput } from "./admin-schema";
 import { BulkOperations, flattenBulkResult, type BulkHost } from "./bulk";
+import { catalogControl } from "./catalog-control";
+import { applyCatalogWebhook } from "./catalog-store";
 import { execute, prepare, type GqlError } from "./gql-exec";
 import { signHs256, verifyHs256, type JwtPayload } from "./jwt";
 import { SimState, randomToken, type AccessTokenRecord, type JsonObject } from "./state";
+import { catalogOf } from "./catalog-store";
 import { TransactionInputError, appendRefundTransactions, parseTransactionsInput, transactionGid } from "./transactions";
 import { NoSubscriptionError, WebhookSender } from "./webhooks";
 
@@ -28,7 +31,7 @@ export interface ShopifySimOptions {
   /** default: <cwd>/shopify.app.toml; topic -> uri routing is read from it (on every send) */
   appTomlPath?: string;
   /**
-   * Granted scopes, default "read_orders,write_orders,read_customers,read_products" (what
+   * Granted scopes, default "read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations" (what
    * shopify.app.toml asks for). read_all_orders is granted only when listed here (Shopify grants
    * it after the app's request is approved). Each access token carries the scopes granted when it
    * was issued; POST /__sim/scopes changes the grant for tokens issued after it.
@@ -51,7 +54,7 @@ export interface ShopifySim {
 }
 
 export const SUPPORTED_API_VERSIONS = ["2026-07", "2026-04", "2026-01"];
-export const DEFAULT_SCOPES = "read_orders,write_orders,read_customers,read_products";
+export const DEFAULT_SCOPES = "read_orders,write_orders,read_customers,read_products,read_inventory,write_inventory,read_locations";
 export const REFRESH_TOKEN_TTL_SECONDS = 7776000; // 90 days
 export const ONLINE_TOKEN_TTL_SECONDS = 86399;
 export const MAX_SINGLE_QUERY_COST = 1000;
@@ -147,11 +150,13 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
   const restoreRate = opts.rateLimit?.restoreRate ?? 100;
   const state = new SimState(bucketMax);
   const holds: { query: RegExp; delayMs: number; count: number }[] = [];
-  const schema = buildAdminSchema();
+  const schemas = new Map(SUPPORTED_API_VERSIONS.map((v) => [v, buildAdminSchema(v)]));
+  const schemaFor = (version: string | undefined) => schemas.get(version ?? SUPPORTED_API_VERSIONS[0]!) ?? schemas.get(SUPPORTED_API_VERSIONS[0]!)!;
   let origin = "";
   const bulkHost: BulkHost = {
     ops: new BulkOperations(() => origin, opts.bulkConcurrency ?? 1),
     run(ctx, query) {
+      const schema = schemaFor(ctx.apiVersion);
       const prepared = prepare(schema, { query });
       if (!prepared.ok) return { error: prepared.errors.map((e) => e.message).join("; ") };
       if (prepared.prepared.operation.operation !== "query") return { error: "bulk queries cannot contain mutations" };
@@ -386,6 +391,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
     }
 
     const shopState = state.shop(shop);
+    const schema = schemaFor(version);
     const prepared = prepare(schema, { query: body.query, variables: body.variables, operationName: body.operationName });
     if (!prepared.ok) {
       send(res, 200, { errors: prepared.errors });
@@ -412,7 +418,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
       return;
     }
     shopState.bucket.available -= requested;
-    const ctx: AdminContext = { state, shop: shopState, scopes: scopeSetOf(rec.scope), changedOrders: new Set(), bulkHost };
+    const ctx: AdminContext = { state, shop: shopState, scopes: scopeSetOf(rec.scope), changedOrders: new Set(), bulkHost, apiVersion: version, changedProducts: new Set() };
     const result = execute(schema, prepared.prepared, ctx);
     const actual = Math.min(result.actualCost, requested);
     shopState.bucket.available = Math.min(bucketMax, shopState.bucket.available + (requested - actual));
@@ -434,6 +440,16 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
         .send({ shop, topic: "orders/updated", payload, source: "platform" })
         .catch((e: unknown) => log(`orders/updated delivery failed: ${(e as Error).message}`));
     }
+
+    // Like Shopify: an inventory change fires products/update (the variant's inventory_quantity moved).
+    const products = [...(ctx.changedProducts ?? [])].map((gid) => catalogOf(shopState).products.get(gid)).filter((p): p is JsonObject => !!p);
+    sendProductUpdates(shop, products).catch((e: unknown) => log(`products/update delivery failed: ${(e as Error).message}`));
+  }
+
+  async function sendProductUpdates(shop: string, products: JsonObject[]): Promise<number> {
+    if (!products.length || !safeSubscriptions("products/update")) return 0;
+    await Promise.all(products.map((p) => webhooks.send({ shop, topic: "products/update", payload: structuredClone(p), source: "platform" })));
+    return products.length;
   }
 
   function safeSubscriptions(topic: string): boolean {
@@ -485,6 +501,7 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
         }
         const payload = b.payload as JsonObject;
         if (b.topic.startsWith("orders/")) storeOrder(shop, payload, b.topic);
+        if (b.topic.startsWith("products/") || b.topic.startsWith("customers/")) applyCatalogWebhook(state.shop(shop), b.topic, payload);
         // The refund happened on the platform whether or not the app hears of it.
         if (b.topic === "refunds/create") appendRefundTransactions(state, state.shop(shop), payload);
         try {
@@ -685,8 +702,13 @@ export async function startShopifySimulator(opts: ShopifySimOptions): Promise<Sh
         webhooks.setAppUrls([]);
         send(res, 200, { ok: true });
         return;
-      default:
-        throw new HttpError(404, { error: `unknown control route ${route}` });
+      default: {
+        const answer = await catalogControl(state, route, url, () => readJson(req));
+        if (!answer) throw new HttpError(404, { error: `unknown control route ${route}` });
+        const webhooksSent = answer.changed ? await sendProductUpdates(answer.changed.shop, answer.changed.products) : 0;
+        send(res, answer.status, answer.changed ? { ...(answer.body as object), webhooksSent } : answer.body);
+        return;
+      }
     }
   }
 
