@@ -40,9 +40,9 @@ trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
 # What runs here is what the database changes: the pipeline, tokens in session storage, switching
 # systems. The golden scenarios, VAT regimes, retry schedule, alerts and backfill exercise the
 # mapping, connectors, queue, e-mail timing and Shopify reads, not their queries: SQLite's run
-# covers them (every run here applies all the migrations). The registers' queries are the
-# pipeline's (jobs by subject, links by key).
-TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents.test.ts --exclude test/integration/documents-visma.test.ts --exclude test/integration/regimes.test.ts --exclude test/integration/retries.test.ts --exclude test/integration/alerts.test.ts --exclude test/integration/backfill.test.ts --exclude test/integration/registers.test.ts
+# covers them (every run here applies all the migrations). The registers' queries (and their
+# import's, a backfill's) are the pipeline's (jobs by subject, links by key).
+TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents.test.ts --exclude test/integration/documents-visma.test.ts --exclude test/integration/regimes.test.ts --exclude test/integration/retries.test.ts --exclude test/integration/alerts.test.ts --exclude test/integration/backfill.test.ts --exclude test/integration/register-import.test.ts --exclude test/integration/registers.test.ts
 
 echo "== several web and worker processes on PostgreSQL (the fault suite's scenario for it)"
 TEST_POSTGRES_URL="$PG_URL" npx tsx scripts/faults.ts --db postgres --only "two web and two worker"
