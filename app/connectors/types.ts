@@ -101,6 +101,8 @@ export interface AccountingConnector {
    * Kontera does not read stock from the target.
    */
   stockChangedSince?(since: Date): Promise<ArticleStock[]>;
+  /** Whether the target keeps stock for the article (an article it does not is at 0 whatever is on the shelf). */
+  keepsStock?(number: string): Promise<boolean>;
   /** Live documents of this kind that carry exactly this reference (never a substring match). */
   findDocuments(reference: string, kind: DocumentKind): Promise<RemoteDocument[]>;
   createDocument(doc: AccountingDocument, customerId: string): Promise<RemoteDocument>;

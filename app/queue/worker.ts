@@ -4,6 +4,7 @@ import { log } from "~/lib/log.server";
 import { checkRedisPolicy } from "~/lib/redis.server";
 import { refreshOpenAlerts } from "~/sync/alerts.server";
 import { sendDueDigests } from "~/sync/alert-mail.server";
+import { stockTick } from "~/sync/stock.server";
 import { sweep } from "~/sync/sweeper.server";
 import { runSyncJob } from "~/sync/runner.server";
 import { runBackfillChunk } from "~/sync/backfill-run.server";
@@ -13,6 +14,7 @@ import { BACKFILL_JOB, backfillJobData, RetryError, syncJobData, syncQueue } fro
 // Bull spreads the jobs, and the per-connection locks and rate limiter are shared through Redis.
 
 const SWEEP_JOB = "__sweeper";
+const STOCK_JOB = "__stock";
 
 async function main() {
   const config = env();
@@ -27,6 +29,7 @@ async function main() {
     await refreshOpenAlerts();
     return { ...swept, ...(await sendDueDigests()) };
   });
+  queue.process(STOCK_JOB, 1, async () => ({ shops: await stockTick() }));
   queue.process(BACKFILL_JOB, 2, async (job) => runBackfillChunk(backfillJobData.parse(job.data).backfillId));
   queue.process(config.SYNC_CONCURRENCY, async (job) => {
     const { syncJobId } = syncJobData.parse(job.data);
@@ -39,15 +42,17 @@ async function main() {
     return result;
   });
 
-  // One repeatable sweep for all workers (Bull dedupes repeatable jobs by name and interval).
-  // The repeat schedule itself lives in Redis and vanishes with it, so a local timer keeps
-  // re-registering it: after a flush the sweeper comes back within one interval.
-  const schedule = () =>
-    queue
-      .add(SWEEP_JOB, {} as never, { repeat: { every: config.SWEEPER_INTERVAL_MS }, removeOnComplete: true, removeOnFail: true })
-      .catch((e) => log.warn("could not schedule the sweeper", { error: e }));
-  await schedule();
-  setInterval(schedule, config.SWEEPER_INTERVAL_MS).unref();
+  // One repeatable sweep and one stock run for all workers (Bull dedupes repeatable jobs by name
+  // and interval). The repeat schedule itself lives in Redis and vanishes with it, so a local
+  // timer keeps re-registering them: after a flush they come back within one interval.
+  const repeat = (name: string, every: number) => {
+    const schedule = () =>
+      queue.add(name, {} as never, { repeat: { every }, removeOnComplete: true, removeOnFail: true }).catch((e) => log.warn("could not schedule a repeatable job", { name, error: e }));
+    setInterval(schedule, every).unref();
+    return schedule();
+  };
+  await repeat(SWEEP_JOB, config.SWEEPER_INTERVAL_MS);
+  await repeat(STOCK_JOB, config.STOCK_SYNC_INTERVAL_MS);
   // And one right away, so jobs lost while no worker ran don't wait a whole interval.
   void sweep().catch((e) => log.warn("initial sweep failed", { error: e }));
   log.info("worker started", { concurrency: config.SYNC_CONCURRENCY });

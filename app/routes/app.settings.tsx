@@ -6,11 +6,14 @@ import { useState } from "react";
 import { CUSTOMER_FIELDS, TRIGGERS, VAT_RATES, type MappingSettings } from "~/domain/settings";
 import { useT } from "~/i18n/react";
 import { authenticate } from "~/shopify.server";
+import { shopLocations } from "~/shopify/inventory.server";
 import { loadSettings, saveSettings, type FieldError } from "~/sync/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json(await loadSettings(session.shop));
+  // The locations are Shopify's: without them (Shopify unreachable) the page still loads, and says so.
+  const [settings, locations] = await Promise.all([loadSettings(session.shop), shopLocations(session.shop).catch(() => null)]);
+  return json({ ...settings, locations });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -41,16 +44,17 @@ export default function Settings() {
   const setAccount = (key: string, value: string) => setForm((f) => ({ ...f, accounts: { ...f.accounts, [key]: value } }));
   const setDomestic = (rate: string, value: string) => setForm((f) => ({ ...f, accounts: { ...f.accounts, domestic: { ...f.accounts.domestic, [rate]: value } } }));
   const setCustomers = (patch: Partial<Form["customers"]>) => setForm((f) => ({ ...f, customers: { ...f.customers, ...patch } }));
+  const setStock = (patch: Partial<Form["stock"]>) => setForm((f) => ({ ...f, stock: { ...f.stock, ...patch } }));
   const setProducts = (patch: Partial<Form["products"]>) => setForm((f) => ({ ...f, products: { ...f.products, ...patch } }));
   const setFlow = (key: keyof Form["flows"]) => (value: boolean) => setForm((f) => ({ ...f, flows: { ...f.flows, [key]: value } }));
   const setGateway = (i: number, key: keyof GatewayRow, value: string) => setGateways((g) => g.map((row, j) => (j === i ? { ...row, [key]: value } : row)));
   const options = (prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
 
   const save = () => {
-    const { trigger, document, bookkeeping, afterEdit, privateCustomers, customers, products, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModeDefault, flows, language } = form;
+    const { trigger, document, bookkeeping, afterEdit, privateCustomers, customers, products, stock, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModeDefault, flows, language } = form;
     const alerts = { email: form.alerts.email, ...(form.alerts.address?.trim() ? { address: form.alerts.address.trim() } : {}) };
     const paymentModes = Object.fromEntries(gateways.filter((g) => g.gateway.trim()).map((g) => [g.gateway.trim(), { mode: g.mode, account: g.account }]));
-    submit({ trigger, document, bookkeeping, afterEdit, privateCustomers, customers, products, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModes, paymentModeDefault, flows, language, alerts }, { method: "post", encType: "application/json" });
+    submit({ trigger, document, bookkeeping, afterEdit, privateCustomers, customers, products, stock, articleKey, defaultArticleNumber, shippingArticleNumber, accounts, currency, paymentModes, paymentModeDefault, flows, language, alerts }, { method: "post", encType: "application/json" });
   };
 
   return (
@@ -98,6 +102,18 @@ export default function Settings() {
                 <TextField label={t("settings.defaultArticleNumber")} value={form.defaultArticleNumber} onChange={set("defaultArticleNumber")} error={errorAt("defaultArticleNumber")} autoComplete="off" />
                 <TextField label={t("settings.shippingArticleNumber")} value={form.shippingArticleNumber} onChange={set("shippingArticleNumber")} error={errorAt("shippingArticleNumber")} autoComplete="off" />
               </FormLayout.Group>
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+
+        <Layout.AnnotatedSection id="stock" title={t("settings.stock")} description={t("settings.stock.help")}>
+          <Card>
+            <FormLayout>
+              <Checkbox label={t("settings.stockSync")} helpText={t("settings.stockSync.help")} checked={form.stock.sync} onChange={(sync) => setStock({ sync })} />
+              {form.stock.sync && (loaded.locations
+                ? <Select label={t("settings.stockLocation")} options={[{ value: "", label: t("settings.stockLocation.choose") }, ...loaded.locations.map((l) => ({ value: l.id, label: l.name }))]}
+                    value={form.stock.locationId ?? ""} onChange={(v) => setStock({ locationId: v || null })} error={errorAt("stock.locationId")} />
+                : <Banner tone="warning">{t("settings.stockLocation.unreadable")}</Banner>)}
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>

@@ -42,6 +42,7 @@ function keyFor(issue: z.core.$ZodIssue): string {
   if (path[0] === "defaultArticleNumber" || path[0] === "shippingArticleNumber") return "settings.error.article";
   if (path[0] === "shopCountry") return "settings.error.country";
   if (path[0] === "alerts") return "settings.error.email";
+  if (path[0] === "stock") return "settings.error.location";
   return "settings.error.invalid";
 }
 

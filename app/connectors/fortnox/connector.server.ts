@@ -222,6 +222,11 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       }
     },
 
+    async keepsStock(number) {
+      const res = await fortnoxRequest(http, "GET", `/articles/${encodeURIComponent(number)}`, { allow404: true });
+      return res.status !== 404 && z.object({ Article: z.object({ StockGoods: flag }) }).parse(res.body).Article.StockGoods;
+    },
+
     async deactivateArticle(number) {
       await fortnoxRequest(http, "PUT", `/articles/${encodeURIComponent(number)}`, { body: { Article: { Active: false } } });
     },

@@ -12,7 +12,7 @@ import { type Dec, parseDec } from "../shared/money.js";
 import type { OAuthStore } from "./oauth.js";
 import { renderOrder } from "./orders.js";
 import type { SlidingWindowLimiter } from "../shared/ratelimit.js";
-import { type SimState, seedTenant } from "./state.js";
+import { type Article, type SimState, seedTenant } from "./state.js";
 
 export interface ControlDeps {
   state: SimState;
@@ -45,6 +45,7 @@ const currencySchema = z.strictObject({
   Description: z.string().optional(),
 });
 
+const stockSchema = z.strictObject({ ArticleNumber: z.string().min(1).max(50), QuantityInStock: z.string().regex(/^-?\d+(\.\d{1,4})?$/, "a decimal string") });
 const projectSchema = z.strictObject({ ProjectNumber: z.string().min(1).max(20), Description: z.string().max(50).optional() });
 const costCenterSchema = z.strictObject({ Code: z.string().min(1).max(10), Description: z.string().max(50).optional() });
 
@@ -106,6 +107,20 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
       const c = parseControl(costCenterSchema, parseControlBody(rawBody));
       tenant.costCenters.set(c.Code, { Code: c.Code, Description: c.Description ?? c.Code });
       return { status: 201, body: { Code: c.Code } };
+    }
+    // A stock count or a delivery in Fortnox's own warehouse UI: the article (made a stock
+    // article, created if missing) gets this quantity in stock.
+    if (seg[2] === "stock" && seg.length === 3 && method === "PUT") {
+      const b = parseControl(stockSchema, parseControlBody(rawBody));
+      const quantity = parseDec(b.QuantityInStock)!;
+      const existing = tenant.articles.get(b.ArticleNumber);
+      const article: Article = existing ?? {
+        ArticleNumber: b.ArticleNumber, Description: b.ArticleNumber, Type: "STOCK", VAT: 25, SalesAccount: 3001, EUAccount: 3108, EUVATAccount: 3106,
+        ExportAccount: 3105, PurchaseAccount: 4000, PurchasePrice: parseDec("0")!, QuantityInStock: quantity, StockGoods: true, Active: true, WebshopArticle: false, text: {}, lastModified: 0,
+      };
+      Object.assign(article, { QuantityInStock: quantity, StockGoods: true, lastModified: Date.now() });
+      tenant.articles.set(article.ArticleNumber, article);
+      return { status: 200, body: { Article: renderArticle(article, apiUrl, tenant) } };
     }
     if (seg[2] === "currencies") {
       if (seg.length === 3 && method === "POST") {
