@@ -59,10 +59,15 @@ const schema = z
     BACKFILL_BULK_THRESHOLD: int(250),
     // How often stock is read from the accounting system (changes since the last read) and written to Shopify.
     STOCK_SYNC_INTERVAL_MS: int(300_000),
+    // Simulator runs only: Fortnox's 25 requests per 5 s multiplied, against a simulator at the same multiple.
+    FORTNOX_LIMIT_SCALE: int(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_ORIGIN) {
       ctx.addIssue({ code: "custom", path: ["SHOPIFY_ADMIN_ORIGIN"], message: "must not be set in production" });
+    }
+    if (env.NODE_ENV === "production" && env.FORTNOX_LIMIT_SCALE !== 1) {
+      ctx.addIssue({ code: "custom", path: ["FORTNOX_LIMIT_SCALE"], message: "must be 1 in production: Fortnox's limit is Fortnox's" });
     }
     if (env.NODE_ENV === "production" && !env.MAIL_TRANSPORT) {
       ctx.addIssue({ code: "custom", path: ["MAIL_TRANSPORT"], message: "required in production: smtp (with SMTP_URL and MAIL_FROM), or outbox to keep alert e-mails on disk" });

@@ -42,7 +42,7 @@ trap 'scripts/postgres.sh stop "$PG_DIR" || true' EXIT
 # mapping, connectors, queue, e-mail timing and Shopify reads, not their queries: SQLite's run
 # covers them (every run here applies all the migrations). The registers' queries (and their
 # import's, a backfill's) are the pipeline's (jobs by subject, links by key).
-TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents.test.ts --exclude test/integration/documents-visma.test.ts --exclude test/integration/regimes.test.ts --exclude test/integration/retries.test.ts --exclude test/integration/alerts.test.ts --exclude test/integration/backfill.test.ts --exclude test/integration/register-import.test.ts --exclude test/integration/registers.test.ts
+TEST_DB=postgres TEST_POSTGRES_URL="$PG_URL" npx vitest run test/integration --exclude test/integration/documents.test.ts --exclude test/integration/documents-visma.test.ts --exclude test/integration/regimes.test.ts --exclude test/integration/retries.test.ts --exclude test/integration/alerts.test.ts --exclude test/integration/backfill.test.ts --exclude test/integration/register-import.test.ts --exclude test/integration/registers.test.ts --exclude test/integration/stock.test.ts
 
 echo "== several web and worker processes on PostgreSQL (the fault suite's scenario for it)"
 TEST_POSTGRES_URL="$PG_URL" npx tsx scripts/faults.ts --db postgres --only "two web and two worker"

@@ -203,7 +203,7 @@ export function mapOrderToInvoice(order: ShopifyOrder, settings: MappingSettings
       rows.push({ ...base, kind: "gift_card", vatRate: 0, account: settings.accounts.giftCards });
       return;
     }
-    const sku = settings.articleKey === "sku" ? clean(item.sku) : undefined;
+    const sku = settings.articleKey === "sku" ? clean(item.sku) : settings.articleKey === "ean" ? clean(item.barcode) : undefined;
     rows.push(row("item", `line_items.${i}`, { ...base, articleNumber: sku ?? settings.defaultArticleNumber, ...(sku ? {} : { generic: true }) }, item.tax_lines));
   });
   order.shipping_lines.forEach((line, i) => {

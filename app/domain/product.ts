@@ -4,8 +4,8 @@ import { clean } from "./mapping";
 import { isDecimal, roundDiv, toMinor } from "./money";
 
 // A Shopify product (the products/create and products/update payload) as the articles Kontera
-// keeps in step with it: one per variant, numbered by its SKU, the key orders are booked by, so
-// an article synced here and one an order needs are the same article.
+// keeps in step with it: one per variant, numbered by its SKU or its EAN (the shop's article
+// key, which orders are booked by), so an article synced here and one an order needs are the same.
 
 const variant = z.object({
   id: z.number().int().positive(),
@@ -36,12 +36,14 @@ export const variantKey = (productId: number, variantId: number) => `${productGi
 
 export interface ProductArticles {
   articles: { variantId: number; spec: ArticleSpec }[];
-  /** Variants without an SKU: no article can be numbered for them. */
+  /** Variants without the key (SKU or EAN): no article can be numbered for them. */
   unkeyed: string[];
 }
 
 /** How the shop's products become articles beyond their own fields (the shop's settings and Shopify's). */
 export interface ArticlePolicy {
+  /** What numbers the article: the variant's SKU or its barcode (EAN), as orders are booked. */
+  key: "sku" | "ean";
   /** The Swedish rate (percent) the products sell at, and the sales account for it. */
   vatRate: number;
   salesAccount: string;
@@ -61,14 +63,14 @@ export function articlesFromProduct(p: ShopifyProduct, policy: ArticlePolicy): P
   const out: ProductArticles = { articles: [], unkeyed: [] };
   for (const v of p.variants) {
     const title = clean(v.title) && v.title !== "Default Title" ? `${p.title} - ${v.title}` : p.title;
-    const sku = clean(v.sku);
-    if (!sku) { out.unkeyed.push(title); continue; }
     const ean = clean(v.barcode);
+    const number = policy.key === "ean" ? ean : clean(v.sku);
+    if (!number) { out.unkeyed.push(title); continue; }
     const price = policy.taxesIncluded !== null && v.price ? articlePrice(v.price, policy.vatRate, policy.taxesIncluded) : undefined;
     out.articles.push({
       variantId: v.id,
       spec: {
-        number: sku, description: title,
+        number, description: title,
         // A variant that ships is goods; one that does not (a service, a download) is a service.
         service: v.requires_shipping === false,
         vatRate: policy.vatRate, salesAccount: policy.salesAccount,

@@ -53,8 +53,11 @@ export const mappingSettingsSchema = z.object({
   shopCountry: z.string().regex(/^[A-Z]{2}$/).default("SE"),
   defaultArticleNumber: z.string().min(1).default("SHOPIFY"),
   shippingArticleNumber: z.string().min(1).default("FRAKT"),
-  /** sku: each product on its SKU's article (default article without one). default: every product on the default article. */
-  articleKey: z.enum(["sku", "default"]).default("sku"),
+  /**
+   * sku: each product on its SKU's article (default article without one). ean: on the article
+   * numbered by its variant's barcode (EAN). default: every product on the default article.
+   */
+  articleKey: z.enum(["sku", "ean", "default"]).default("sku"),
   /**
    * per_buyer: one accounting customer per Shopify customer. webshop: consumers share one
    * "Webbkund" customer per currency (fewer customer records, no personal data in the books'

@@ -82,6 +82,9 @@ export const shopifyOrderSchema = z
           .object({
             id: z.number().int(),
             sku: z.string().nullish(),
+            variant_id: z.number().int().nullish(),
+            /** Not in Shopify's payload: the variant's barcode, added before mapping when the article key is the EAN. */
+            barcode: z.string().nullish(),
             title: z.string(),
             variant_title: z.string().nullish(),
             quantity: z.number().int().positive(),

@@ -97,7 +97,7 @@ export default function Settings() {
                 <Select label={t("settings.productVatRate")} helpText={t("settings.productVatRate.help")} options={VAT_RATES.map((rate) => ({ value: rate, label: `${rate} %` }))}
                   value={form.products.vatRate} onChange={(v) => setProducts({ vatRate: v as Form["products"]["vatRate"] })} error={errorAt("products.vatRate")} />
               </>}
-              <Select label={t("settings.articleKey")} options={options("settings.articleKey", ["sku", "default"])} value={form.articleKey} onChange={(v) => set("articleKey")(v as Form["articleKey"])} error={errorAt("articleKey")} />
+              <Select label={t("settings.articleKey")} options={options("settings.articleKey", ["sku", "ean", "default"])} value={form.articleKey} onChange={(v) => set("articleKey")(v as Form["articleKey"])} error={errorAt("articleKey")} />
               <FormLayout.Group>
                 <TextField label={t("settings.defaultArticleNumber")} value={form.defaultArticleNumber} onChange={set("defaultArticleNumber")} error={errorAt("defaultArticleNumber")} autoComplete="off" />
                 <TextField label={t("settings.shippingArticleNumber")} value={form.shippingArticleNumber} onChange={set("shippingArticleNumber")} error={errorAt("shippingArticleNumber")} autoComplete="off" />

@@ -15,23 +15,26 @@ export async function shopLocations(shop: string): Promise<Location[]> {
 }
 
 export interface VariantStock {
+  variantId: number;
   inventoryItemId: string;
   /** null: the item is not stocked at the location. */
   available: number | null;
 }
 
-/** SKUs per query: a variant costs about 4 points, 50 of them about 200. */
-const SKUS_PER_QUERY = 50;
+/** Keys per query: a variant costs about 4 points, 50 of them about 200. */
+const KEYS_PER_QUERY = 50;
 
 const LEVELS_QUERY = `query KonteraStockLevels($q: String!, $location: ID!) {
-  productVariants(first: ${SKUS_PER_QUERY * 2}, query: $q) {
-    nodes { sku inventoryItem { id inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } } } }
+  productVariants(first: ${KEYS_PER_QUERY * 2}, query: $q) {
+    nodes { legacyResourceId sku barcode inventoryItem { id inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } } } }
   }
 }`;
 const levelsAnswer = z.object({
   productVariants: z.object({
     nodes: z.array(z.object({
+      legacyResourceId: z.string().regex(/^\d+$/).transform(Number),
       sku: z.string().nullable(),
+      barcode: z.string().nullable(),
       inventoryItem: z.object({
         id: z.string(),
         inventoryLevel: z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) }).nullable(),
@@ -41,28 +44,31 @@ const levelsAnswer = z.object({
 });
 
 /** Shopify's search quotes a value with spaces or quotes in it. */
-const skuTerm = (sku: string) => `sku:${/^[^\s"'():]+$/.test(sku) ? sku : JSON.stringify(sku)}`;
+const term = (field: string, value: string) => `${field}:${/^[^\s"'():]+$/.test(value) ? value : JSON.stringify(value)}`;
 
 /**
- * The variants whose SKU is one of `skus`, with their available quantity at `locationId`. An SKU
- * that two variants share is left out (`ambiguous`): one article's stock cannot be both.
+ * The variants whose article key (SKU, or barcode for the EAN) is one of `keys`, with their
+ * available quantity at `locationId`. A key that two variants share is left out (`ambiguous`):
+ * one article's stock cannot be both.
  */
-export async function stockBySku(shop: string, skus: string[], locationId: string): Promise<{ found: Map<string, VariantStock>; ambiguous: string[] }> {
+export async function stockByKey(shop: string, key: "sku" | "ean", keys: string[], locationId: string): Promise<{ found: Map<string, VariantStock>; ambiguous: string[] }> {
+  const field = key === "ean" ? "barcode" : "sku";
   const found = new Map<string, VariantStock>();
   const ambiguous = new Set<string>();
-  for (let i = 0; i < skus.length; i += SKUS_PER_QUERY) {
-    const batch = skus.slice(i, i + SKUS_PER_QUERY);
+  for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+    const batch = keys.slice(i, i + KEYS_PER_QUERY);
     const wanted = new Set(batch);
-    const data = await throttledRead(shop, "stockLevels", LEVELS_QUERY, { q: batch.map(skuTerm).join(" OR "), location: locationId }, levelsAnswer);
+    const data = await throttledRead(shop, "stockLevels", LEVELS_QUERY, { q: batch.map((k) => term(field, k)).join(" OR "), location: locationId }, levelsAnswer);
     for (const v of data.productVariants.nodes) {
-      // Shopify's search matches SKUs without regard to case; an article number is exact.
-      if (!v.sku || !wanted.has(v.sku)) continue;
-      if (found.has(v.sku)) ambiguous.add(v.sku);
+      // Shopify's search matches without regard to case; an article number is exact.
+      const value = v[field];
+      if (!value || !wanted.has(value)) continue;
+      if (found.has(value)) ambiguous.add(value);
       const level = v.inventoryItem.inventoryLevel;
-      found.set(v.sku, { inventoryItemId: v.inventoryItem.id, available: level ? (level.quantities.find((q) => q.name === "available")?.quantity ?? 0) : null });
+      found.set(value, { variantId: v.legacyResourceId, inventoryItemId: v.inventoryItem.id, available: level ? (level.quantities.find((q) => q.name === "available")?.quantity ?? 0) : null });
     }
   }
-  for (const sku of ambiguous) found.delete(sku);
+  for (const k of ambiguous) found.delete(k);
   return { found, ambiguous: [...ambiguous] };
 }
 

@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { invoiceDocument } from "~/domain/invoice-document";
 import { differences, expectedOf, type ExpectedDocument } from "~/domain/mapping-test";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
+import { withBarcodes } from "~/shopify/variant-barcodes.server";
 import { findOrder, metafieldsFor, withRules, type RulesContext } from "./preview.server";
 import { saveSettings, type SaveResult } from "./settings.server";
 
@@ -30,14 +31,16 @@ export async function saveMappingTest(shop: string, order: string, rules: unknow
   if (issues.some((i) => i.severity === "error")) return { ok: false, reason: "rules_invalid" };
   const found = await findOrder(shop, order);
   if (!found) return { ok: false, reason: "order_not_found" };
-  const payload = shopifyOrderSchema.parse(JSON.parse(found.payload));
+  // Kept with the barcodes read now: the test replays the order as it was booked.
+  const parsed = shopifyOrderSchema.parse(JSON.parse(found.payload));
+  const payload = await withBarcodes(shop, parsed, settings);
   const metafields = await metafieldsFor(shop, payload, settings);
   const result = invoiceDocument({ order: payload, settings, provider, metafields });
   if (!result.ok) return { ok: false, reason: "not_bookable" };
   const data = {
     name: (name?.trim() || found.name || found.orderId).slice(0, 100),
     orderName: found.name,
-    payload: found.payload,
+    payload: payload === parsed ? found.payload : JSON.stringify(payload),
     metafields: metafields ? JSON.stringify(metafields) : null,
     expected: JSON.stringify(expectedOf(result.document)),
   };

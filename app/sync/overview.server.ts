@@ -1,4 +1,4 @@
-import { FORTNOX_LIMIT } from "~/connectors/fortnox/http.server";
+import { fortnoxLimit } from "~/connectors/fortnox/http.server";
 import { VISMA_LIMIT } from "~/connectors/visma/http.server";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
@@ -41,7 +41,7 @@ async function perDay(shop: string, now: number): Promise<{ day: string; documen
 /** Share of the rate limit in use now: Fortnox's per company, Visma's busiest endpoint of our client. */
 async function rateLimitUse(provider: string, tenantKey: string): Promise<number | null> {
   try {
-    if (provider === "fortnox") return (await slotsInUse(redis(), `ratelimit:fortnox:${tenantKey}`, FORTNOX_LIMIT)) / FORTNOX_LIMIT.max;
+    if (provider === "fortnox") return (await slotsInUse(redis(), `ratelimit:fortnox:${tenantKey}`, fortnoxLimit())) / fortnoxLimit().max;
     const used = await Promise.all(VISMA_ENDPOINTS.map((e) => slotsInUse(redis(), `ratelimit:visma:${env().VISMA_CLIENT_ID}:${e}`, VISMA_LIMIT)));
     return Math.max(0, ...used) / VISMA_LIMIT.max;
   } catch {

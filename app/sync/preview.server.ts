@@ -7,6 +7,7 @@ import { mappingSettingsSchema, type MappingSettings } from "~/domain/settings";
 import { shopifyOrderSchema, type ShopifyOrder } from "~/domain/shopify-order";
 import { orderMetafields } from "~/shopify/order-metafields.server";
 import { ordersPage, shopTimezone } from "~/shopify/order-reads.server";
+import { withBarcodes } from "~/shopify/variant-barcodes.server";
 import { loadSettings } from "./settings.server";
 import { currentTarget } from "./target.server";
 
@@ -92,7 +93,7 @@ export async function previewOrder(shop: string, order: string, { provider, sett
   if (issues.some((i) => i.severity === "error")) return { ok: false, reason: "rules_invalid", issues };
   const found = await findOrder(shop, order);
   if (!found) return { ok: false, reason: "order_not_found", issues };
-  const payload = shopifyOrderSchema.parse(JSON.parse(found.payload));
+  const payload = await withBarcodes(shop, shopifyOrderSchema.parse(JSON.parse(found.payload)), settings);
   const metafields = await metafieldsFor(shop, payload, settings);
   const result = invoiceDocument({ order: payload, settings, provider, metafields });
   if (result.ok) return { ok: true, provider, document: result.document, issues: [...issues, ...result.warnings], mappingIssues: [] };

@@ -7,7 +7,7 @@ import { settingsFromShop } from "~/domain/settings";
 import { LockTimeoutError, withLock } from "~/lib/lock.server";
 import { log } from "~/lib/log.server";
 import { redis } from "~/lib/redis.server";
-import { setAvailable, stockBySku } from "~/shopify/inventory.server";
+import { setAvailable, stockByKey } from "~/shopify/inventory.server";
 import { PROBLEM_STATUSES } from "./causes";
 import { IN_FLIGHT } from "./overview.server";
 
@@ -34,16 +34,16 @@ export interface StockRun {
   refused: string[];
 }
 
-const lineItems = z.object({ line_items: z.array(z.object({ sku: z.string().nullish(), quantity: z.number().int() })).default([]) }).passthrough();
+const lineItems = z.object({ line_items: z.array(z.object({ variant_id: z.number().int().nullish(), quantity: z.number().int() })).default([]) }).passthrough();
 
-/** Units per SKU in orders whose document is not yet booked (so not yet out of the accounting system's stock). */
-async function unbookedUnits(shop: string, provider: string): Promise<Map<string, number>> {
-  const units = new Map<string, number>();
+/** Units per variant in orders whose document is not yet booked (so not yet out of the accounting system's stock). */
+async function unbookedUnits(shop: string, provider: string): Promise<Map<number, number>> {
+  const units = new Map<number, number>();
   const jobs = await db().syncJob.findMany({ where: { shop, provider, kind: { in: ["invoice", "order"] }, status: { in: [...IN_FLIGHT, ...PROBLEM_STATUSES] } }, select: { payload: true } });
   for (const job of jobs) {
     const order = lineItems.safeParse(JSON.parse(job.payload));
     if (!order.success) continue;
-    for (const line of order.data.line_items) if (line.sku) units.set(line.sku, (units.get(line.sku) ?? 0) + line.quantity);
+    for (const line of order.data.line_items) if (line.variant_id) units.set(line.variant_id, (units.get(line.variant_id) ?? 0) + line.quantity);
   }
   return units;
 }
@@ -86,7 +86,8 @@ export async function syncStock(shop: string): Promise<StockRun | null> {
   const changed = await connector.stockChangedSince(new Date(Math.max(0, cursor - OVERLAP_MS)));
   const run: StockRun = { changed: changed.length, matched: 0, written: 0, unchanged: 0, stale: 0, notStocked: 0, refused: [] };
   if (changed.length) {
-    const { found } = await stockBySku(shop, changed.map((a) => a.number), locationId);
+    const key = settings.settings.articleKey === "ean" ? "ean" : "sku";
+    const { found } = await stockByKey(shop, key, changed.map((a) => a.number), locationId);
     const kept = await stockArticles(shop, provider, [...found.keys()], (n) => connector.keepsStock!(n));
     const unbooked = await unbookedUnits(shop, provider);
     for (const article of changed) {
@@ -97,7 +98,7 @@ export async function syncStock(shop: string): Promise<StockRun | null> {
       // made) says 0 whatever is on the shelf: Shopify's quantity stays.
       if (!kept.has(article.number)) { run.notStocked++; continue; }
       if (variant.available === null) { run.notStocked++; continue; }
-      const target = Math.floor(Number(article.quantity)) - (unbooked.get(article.number) ?? 0);
+      const target = Math.floor(Number(article.quantity)) - (unbooked.get(variant.variantId) ?? 0);
       if (target === variant.available) { run.unchanged++; continue; }
       const result = await setAvailable(shop, String(started), { inventoryItemId: variant.inventoryItemId, locationId, from: variant.available, to: target });
       if (result === "written") run.written++;

@@ -158,4 +158,26 @@ describe("articles kept in step with Fortnox", () => {
     expect(deleted.status).toBe("succeeded");
     expect((await articles()).map((a) => a.Active)).toEqual([false, false, false, false]);
   });
+
+  it("numbers articles by EAN and books an order's line on its variant's EAN article when the EAN is the article key", async () => {
+    await saveSettings({ articleKey: "ean" });
+    const CUP = 9_200_000_000_002;
+    const cup = { id: CUP, admin_graphql_api_id: `gid://shopify/Product/${CUP}`, title: "Kopp", updated_at: "2026-11-22T10:00:00+01:00",
+      variants: [{ id: 21, title: "Default Title", sku: "CUP-1", barcode: "7350000000201", price: "89.00", requires_shipping: true }] };
+    await stack.sendWebhook(SHOP, "products/create", cup);
+    expect((await settledJobs("product", 6))[5].status).toBe("succeeded");
+    const cupArticle = (await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/articles`)).json()).Articles.find((a: any) => a.ArticleNumber === "7350000000201");
+    expect(cupArticle).toMatchObject({ Description: "Kopp", EAN: "7350000000201", SalesPrice: 71.2 });
+
+    // The order's line carries the variant, not its barcode: Kontera reads it from Shopify.
+    const order = withIdentity(fixtureOrder("simple-1001.json"), 7_600_000_000_002, 9102);
+    order.line_items = [{ ...order.line_items[0], sku: "CUP-1", variant_id: 21, product_id: CUP }];
+    await stack.sendWebhook(SHOP, "orders/paid", order);
+    await waitSettled(stack, SHOP, 2);
+    const invoices = (await (await fetch(`${stack.fortnoxSim!.url}/__sim/tenants/${FORTNOX_TENANT}/invoices`)).json()).Invoices;
+    const rows = invoices.find((i: any) => i.ExternalInvoiceReference1 === order.admin_graphql_api_id).InvoiceRows;
+    expect(rows.map((r: any) => r.ArticleNumber)).toContain("7350000000201");
+    expect(rows.map((r: any) => r.ArticleNumber)).not.toContain("CUP-1");
+    await saveSettings({ articleKey: "sku" });
+  });
 });

@@ -88,7 +88,7 @@ describe("stock back to Shopify", () => {
     await waitFor("the write to be held", async () => ((await (await fetch(`${stack.shopifySim.url}/__sim/holds`)).json()).holds.every((h: any) => h.count === 0) ? true : null), 2 * TICK_MS + 3_000, 50);
     await postJson(`${stack.shopifySim.url}/__sim/inventory/adjust`, { shop: SHOP, sku: "LAMP-1", delta: -1 });
     const order = withIdentity(fixtureOrder("simple-1001.json"), 7_700_000_000_001, 9201);
-    order.line_items = [{ ...order.line_items[0], sku: "LAMP-1", quantity: 1 }];
+    order.line_items = [{ ...order.line_items[0], sku: "LAMP-1", variant_id: 1, product_id: PRODUCT.id, quantity: 1 }];
     await stack.sendWebhook(SHOP, "orders/paid", order);
     // The held write (12 → 20) named 12, but the sale made it 11: refused, nothing written.
     await new Promise((r) => setTimeout(r, 2_500));

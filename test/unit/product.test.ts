@@ -28,7 +28,7 @@ describe("articlesFromProduct", () => {
       { id: 13, title: "Ljudbok", sku: " ", price: "149.00" },
     ],
   };
-  const policy: ArticlePolicy = { vatRate: 6, salesAccount: "3003", taxesIncluded: true };
+  const policy: ArticlePolicy = { key: "sku", vatRate: 6, salesAccount: "3003", taxesIncluded: true };
 
   it("gives each keyed variant the shop's rate, account and price, and names the unkeyed", () => {
     const { articles, unkeyed } = articlesFromProduct(product, policy);
@@ -37,6 +37,12 @@ describe("articlesFromProduct", () => {
       { number: "BOK-1-E", description: "Bok - E-bok", service: true, vatRate: 6, salesAccount: "3003", price: { net: 9_340, gross: 9_900 } },
     ]);
     expect(unkeyed).toEqual(["Bok - Ljudbok"]);
+  });
+
+  it("numbers the articles by the barcode when the EAN is the article key", () => {
+    const { articles, unkeyed } = articlesFromProduct(product, { ...policy, key: "ean" });
+    expect(articles.map((a) => a.spec.number)).toEqual(["9789100000001"]);
+    expect(unkeyed).toEqual(["Bok - E-bok", "Bok - Ljudbok"]);
   });
 
   it("leaves prices out when the merchant keeps them in the accounting system", () => {

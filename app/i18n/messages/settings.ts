@@ -57,6 +57,7 @@ export const settings = defineMessages({
   "settings.productVatRate.help": { en: "Shopify's products do not say their rate. It sets new articles' sales account and category, and the price excluding VAT.", sv: "Shopifys produkter anger inte sin momssats. Den styr nya artiklars försäljningskonto och kategori och priset exklusive moms." },
   "settings.articleKey": { en: "Article number", sv: "Artikelnummer" },
   "settings.articleKey.sku": { en: "The product's SKU (default article without one)", sv: "Produktens SKU (standardartikeln om den saknas)" },
+  "settings.articleKey.ean": { en: "The variant's barcode, EAN (default article without one)", sv: "Variantens streckkod, EAN (standardartikeln om den saknas)" },
   "settings.articleKey.default": { en: "Always the default article", sv: "Alltid standardartikeln" },
   "settings.defaultArticleNumber": { en: "Default article", sv: "Standardartikel" },
   "settings.shippingArticleNumber": { en: "Shipping article", sv: "Fraktartikel" },

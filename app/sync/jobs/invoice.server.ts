@@ -7,6 +7,7 @@ import { metafieldsReferenced } from "~/domain/rules/apply";
 import { fromMinor } from "~/domain/money";
 import { shopifyOrderSchema } from "~/domain/shopify-order";
 import { orderMetafields } from "~/shopify/order-metafields.server";
+import { withBarcodes } from "~/shopify/variant-barcodes.server";
 import type { AccountingConnector, CallCounter, RemoteDocument } from "~/connectors/types";
 import { ensureArticle, ensureEntity, type EntityScope } from "../entities.server";
 import { adoptOrCreate, bookkeepLinked, jobConnector, jobSettings, mappingFailure, NeedsReview, refuseIfCancelled, WaitingForInvoice, type JobOutcome, type JobRow } from "./context.server";
@@ -19,7 +20,7 @@ import { adoptOrCreate, bookkeepLinked, jobConnector, jobSettings, mappingFailur
 
 /** The order as a document, with its customer and articles present in the accounting system. */
 export async function prepareDocument(job: JobRow, settings: MappingSettings, connector: AccountingConnector, scope: EntityScope) {
-  const order = shopifyOrderSchema.parse(JSON.parse(job.payload));
+  const order = await withBarcodes(job.shop, shopifyOrderSchema.parse(JSON.parse(job.payload)), settings);
   // Metafields are read only when a rule uses them: most shops pay no extra Shopify call.
   const keys = metafieldsReferenced(settings.rules);
   const metafields = keys.length ? await orderMetafields(job.shop, order.admin_graphql_api_id, keys) : undefined;

@@ -30,7 +30,8 @@ export async function runProductJob(job: JobRow, counter: CallCounter): Promise<
   const { products, accounts } = settings;
   const taxesIncluded = products.prices ? (await shopFacts(job.shop)).taxesIncluded : null;
   const vatRate = Number(products.vatRate);
-  const { articles, unkeyed } = articlesFromProduct(product, { vatRate, salesAccount: accounts.domestic[products.vatRate] ?? DEFAULT_ACCOUNTS.domestic[products.vatRate], taxesIncluded });
+  const key = settings.articleKey === "ean" ? "ean" : "sku";
+  const { articles, unkeyed } = articlesFromProduct(product, { key, vatRate, salesAccount: accounts.domestic[products.vatRate] ?? DEFAULT_ACCOUNTS.domestic[products.vatRate], taxesIncluded });
 
   return newestOnly(job, fingerprint({ articles, unkeyed }), async () => {
     let created = 0;
@@ -47,7 +48,7 @@ export async function runProductJob(job: JobRow, counter: CallCounter): Promise<
     }
     const outcome = `${created} created, ${articles.length - created} updated`;
     if (unkeyed.length) {
-      throw permanent(`${outcome}; ${unkeyed.length} variant(s) have no SKU, so no article number: ${unkeyed.slice(0, 5).map((t) => `"${t}"`).join(", ")}`, "article_key_missing");
+      throw permanent(`${outcome}; ${unkeyed.length} variant(s) have no ${key === "ean" ? "EAN (barcode)" : "SKU"}, so no article number: ${unkeyed.slice(0, 5).map((t) => `"${t}"`).join(", ")}`, "article_key_missing");
     }
     return { documentNumber: null, outcome };
   });
