@@ -227,6 +227,12 @@ const ROUTES: Record<string, Route> = {
         body: () => form({ intent: "start", from: new Date(Date.now() - 730 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10), shop: SHOP_A })(),
         asB: { status: 400, check: async (s) => (json(s)?.error?.key === "backfill.error.scope" ? null : `expected the scope refusal, got ${s.body.slice(0, 120)}`) },
       },
+      {
+        // An import is judged by B's settings (its customer sync is off), whatever shop the form names.
+        what: "POST /app/backfill intent=import&subject=customers&shop=A", method: "POST", token: "bearer", url: () => data("/app/backfill", "app.backfill"),
+        body: () => form({ intent: "import", subject: "customers", shop: SHOP_A })(),
+        asB: { status: 400, check: async (s) => (json(s)?.error?.key === "import.error.off" ? null : `expected the sync-off refusal, got ${s.body.slice(0, 120)}`) },
+      },
     ],
   },
   "app.jobs.$id.replay": {
