@@ -62,6 +62,8 @@ export interface ArticleSpec {
 export interface ArticleStock {
   number: string;
   quantity: string;
+  /** Whether the target keeps stock for it, when its list says (else keepsStock reads it). */
+  keepsStock?: boolean;
 }
 
 /**

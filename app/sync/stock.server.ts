@@ -88,7 +88,8 @@ export async function syncStock(shop: string): Promise<StockRun | null> {
   if (changed.length) {
     const key = settings.settings.articleKey === "ean" ? "ean" : "sku";
     const { found } = await stockByKey(shop, key, changed.map((a) => a.number), locationId);
-    const kept = await stockArticles(shop, provider, [...found.keys()], (n) => connector.keepsStock!(n));
+    const unknown = changed.filter((a) => a.keepsStock === undefined && found.has(a.number)).map((a) => a.number);
+    const kept = new Set([...changed.filter((a) => a.keepsStock).map((a) => a.number), ...(await stockArticles(shop, provider, unknown, (n) => connector.keepsStock!(n)))]);
     const unbooked = await unbookedUnits(shop, provider);
     for (const article of changed) {
       const variant = found.get(article.number);

@@ -63,6 +63,8 @@ interface Target {
   /** The customer as the accounting system holds it, in one shape for both. */
   article: (number: string) => Promise<{ description: string; ean: string | null; active: boolean; netPrice: number | null } | undefined>;
   customer: (id: string) => Promise<{ name: string; email: string | null; phone: string | null; address1: string | null; city: string | null; active: boolean } | undefined>;
+  /** A stock count in the accounting system's own UI: the article becomes a stock article. */
+  countStock: (number: string, quantity: string) => Promise<unknown>;
 }
 
 const TARGETS: Target[] = [
@@ -76,6 +78,7 @@ const TARGETS: Target[] = [
       const c = ((await control(TARGETS[0], "tenants/1001/customers")) as { Customers: any[] }).Customers.find((x) => x.CustomerNumber === id);
       return c && { name: c.Name, email: c.Email || null, phone: c.Phone1 || null, address1: c.Address1 || null, city: c.City || null, active: c.Active };
     },
+    countStock: (number, quantity) => control(TARGETS[0], "tenants/1001/stock", { method: "PUT", body: JSON.stringify({ ArticleNumber: number, QuantityInStock: quantity }) }),
     authorizeUrl: () => `${fortnox.authUrl}/auth?${new URLSearchParams({ client_id: process.env.FORTNOX_CLIENT_ID!, redirect_uri: REDIRECT, scope: "companyinformation customer article price invoice order payment", state: "s", access_type: "offline", response_type: "code" })}`,
   },
   {
@@ -89,6 +92,7 @@ const TARGETS: Target[] = [
       const c = ((await control(TARGETS[1], `companies/${VISMA_COMPANY}/customers`)) as { customers: any[] }).customers.find((x) => x.Id === id);
       return c && { name: c.Name, email: c.EmailAddress, phone: c.Telephone, address1: c.InvoiceAddress1, city: c.InvoiceCity, active: c.IsActive };
     },
+    countStock: (number, quantity) => control(TARGETS[1], `companies/${VISMA_COMPANY}/stock`, { method: "PUT", body: JSON.stringify({ Number: number, StockBalance: quantity }) }),
     authorizeUrl: () => `${visma.authUrl}/authorize?${new URLSearchParams({ client_id: process.env.VISMA_CLIENT_ID!, redirect_uri: REDIRECT, scope: "ea:api ea:sales offline_access", state: "s", response_type: "code" })}`,
   },
 ];
@@ -206,6 +210,22 @@ describe.each(TARGETS)("the $provider connector", (t) => {
     await c.deactivateArticle(id);
     expect(await t.article(number)).toMatchObject({ description: "Mugg blå 30 cl", active: false });
     expect(await c.findArticle(number)).toBe(id);
+  });
+
+  it("reads the articles whose stock changed since a time, and which articles it keeps stock for", async () => {
+    const c = connector();
+    const since = new Date(Date.now() - 2 * 60_000);
+    const stocked = `STOCK-${Date.now()}`;
+    const plain = `PLAIN-${Date.now()}`;
+    await c.createArticle({ number: stocked, description: "Lampa", service: false });
+    await c.createArticle({ number: plain, description: "Skärm", service: false });
+    await t.countStock(stocked, "7");
+    const changed = await c.stockChangedSince!(since);
+    expect(changed.find((a) => a.number === stocked)).toMatchObject({ quantity: "7" });
+    expect(await c.keepsStock!(stocked)).toBe(true);
+    expect(await c.keepsStock!(plain)).toBe(false); // made by Kontera: it never switches stock keeping on
+    expect(await c.keepsStock!(`NONE-${Date.now()}`)).toBe(false);
+    expect((await c.stockChangedSince!(new Date(Date.now() + 5 * 60_000))).find((a) => a.number === stocked)).toBeUndefined();
   });
 
   it("waits out 429s and books once", async () => {

@@ -12,8 +12,10 @@ import { postJson, startStack, type Stack } from "../helpers/stack";
 const SHOP = "register-import.myshopify.com";
 let stack: Stack;
 
-const customers = generateCustomers(25, { seed: 81, startId: 8_300_000_000_001 });
-const products = generateProducts(8, { seed: 82, startId: 9_300_000_000_001 });
+const customers = generateCustomers(15, { seed: 81, startId: 8_300_000_000_001 });
+const products = generateProducts(6, { seed: 82, startId: 9_300_000_000_001 });
+products[1].variants[0].sku = null; // one variant without the article key
+
 const keyedVariants = products.flatMap((p) => p.variants.filter((v) => v.sku?.trim()));
 const unkeyedProducts = products.filter((p) => p.variants.some((v) => !v.sku?.trim()));
 
@@ -73,13 +75,13 @@ describe("initial import of the registers", () => {
     await stack.startWorker();
     const done = await settled("customer", customers.length);
     expect(done.every((j) => j.status === "succeeded")).toBe(true);
-    expect(await importRow("customers")).toMatchObject({ status: "completed", mode: "pages", total: 25, seen: 25, queued: 25, skipped: 0, failed: 0 });
+    expect(await importRow("customers")).toMatchObject({ status: "completed", mode: "pages", total: 15, seen: 15, queued: 15, skipped: 0, failed: 0 });
 
     // Each Shopify customer is one Fortnox customer.
     const perEmail = new Map<string, number>();
     for (const c of await fortnox("customers")) perEmail.set(String(c.Email).toLowerCase(), (perEmail.get(String(c.Email).toLowerCase()) ?? 0) + 1);
     for (const c of customers) expect(perEmail.get(c.email!.toLowerCase()), c.email!).toBe(1);
-    expect((await page()).imports.customers).toMatchObject({ status: "completed", percent: 100, written: { done: 25, waiting: 0, problems: 0 } });
+    expect((await page()).imports.customers).toMatchObject({ status: "completed", percent: 100, written: { done: 15, waiting: 0, problems: 0 } });
   });
 
   it("imports every product's variants as articles from a bulk read, and names the variants without an SKU", async () => {
@@ -87,13 +89,13 @@ describe("initial import of the registers", () => {
     await stack.startWorker({ BACKFILL_BULK_THRESHOLD: "3" });
     expect((await act({ intent: "import", subject: "products" })).status).toBe(200);
     const done = await settled("product", products.length);
-    expect(await importRow("products")).toMatchObject({ status: "completed", mode: "bulk", total: 8, seen: 8, queued: 8 });
+    expect(await importRow("products")).toMatchObject({ status: "completed", mode: "bulk", total: 6, seen: 6, queued: 6 });
     for (const p of unkeyedProducts) expect(done.find((j) => j.subjectId.startsWith(`${p.admin_graphql_api_id}@`))?.lastErrorCode).toBe("article_key_missing");
     expect(done.filter((j) => j.status === "succeeded")).toHaveLength(products.length - unkeyedProducts.length);
 
     const articles = new Map((await fortnox("articles")).map((a) => [a.ArticleNumber, a]));
     for (const v of keyedVariants) expect(articles.get(v.sku!), v.sku!).toMatchObject({ Active: true, EAN: v.barcode ?? null });
-    expect((await page()).imports.products.written).toMatchObject({ done: products.length - unkeyedProducts.length, problems: unkeyedProducts.length });
+    expect((await page()).imports.products.written).toMatchObject({ done: 5, problems: 1 });
   });
 
   it("stayed inside Fortnox's limit the whole time: at most 25 requests in any 5 s, and nothing refused", async () => {

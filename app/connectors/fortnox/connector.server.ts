@@ -191,7 +191,8 @@ export function fortnoxConnector(http: FortnoxHttpOptions): AccountingConnector 
       const res = await fortnoxRequest(http, "POST", "/articles", {
         body: {
           Article: {
-            ArticleNumber: number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK",
+            // "st" (styck, pieces) is in every Fortnox company's unit register.
+            ArticleNumber: number, Description: truncate(spec.description, 200), Type: spec.service ? "SERVICE" : "STOCK", Unit: "st",
             ...(spec.ean ? { EAN: truncate(spec.ean, 100) } : {}),
             ...(spec.salesAccount ? { SalesAccount: Number(spec.salesAccount) } : {}),
             ...(spec.vatRate !== undefined ? { VAT: spec.vatRate } : {}),

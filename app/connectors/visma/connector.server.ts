@@ -28,6 +28,7 @@ export interface VismaConnectorOptions extends VismaHttpOptions {
 
 const DRAFT = "draft:";
 const amount = z.union([z.number(), z.string()]);
+const stockShape = z.object({ Number: z.string(), IsStock: z.boolean(), StockBalance: z.union([z.number(), z.string()]).nullish() });
 const listShape = z.object({ Meta: z.object({ TotalNumberOfPages: z.coerce.number() }).partial().optional(), Data: z.array(z.unknown()) });
 const documentShape = z.object({
   Id: z.string().min(1),
@@ -192,7 +193,7 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     const coding = candidates.find((c) => c.Type === type) ?? candidates[0];
     if (!coding) throw permanent(`Visma has no sales category (article coding) for ${rate} % VAT; add one in Visma / Visma saknar en försäljningskategori för ${rate} % moms; lägg till en i Visma`, "visma_no_coding");
     const res = await vismaRequest(http, "POST", "/articles", {
-      body: { IsActive: true, Number: vismaArticleNumber(spec.number), Name: truncate(spec.description, 50) || spec.number, CodingId: coding.Id, UnitId: await unitId(), IsStock: !spec.service, ...prices(spec) },
+      body: { IsActive: true, Number: vismaArticleNumber(spec.number), Name: truncate(spec.description, 50) || spec.number, CodingId: coding.Id, UnitId: await unitId(), ...prices(spec) },
     });
     return parse(idShape, res.body, "the article create").Id;
   }
@@ -344,6 +345,18 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     async updateArticle(id, spec) {
       const current = await writableArticle(id);
       await vismaRequest(http, "PUT", `/articles/${encodeURIComponent(id)}`, { body: { ...current, Name: truncate(spec.description, 50) || spec.number, IsActive: true, ...prices(spec) } });
+    },
+
+    // Visma keeps stock only for stock articles (IsStock, the accountant's choice; Kontera never
+    // switches it on), and its list says which: no read per article.
+    async stockChangedSince(since) {
+      const changed = (await list("/articles", `ChangedUtc gt ${since.toISOString()}`)).map((a) => parse(stockShape, a, "an article list"));
+      return changed.map((a) => ({ number: a.Number, quantity: String(a.StockBalance ?? 0), keepsStock: a.IsStock }));
+    },
+
+    async keepsStock(number) {
+      const found = (await list("/articles", `Number eq ${literal(vismaArticleNumber(number))}`)).map((a) => parse(stockShape, a, "an article search"));
+      return found.find((a) => a.Number === number)?.IsStock ?? false;
     },
 
     async deactivateArticle(id) {

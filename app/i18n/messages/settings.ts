@@ -41,7 +41,7 @@ export const settings = defineMessages({
   "settings.productSync": { en: "Keep the article register in step with Shopify's products", sv: "Håll artikelregistret i takt med Shopifys produkter" },
   "settings.productSync.help": { en: "An article per variant, numbered by its SKU, with its description, EAN and sales price; accounts and stock stay the accountant's. A deleted product's articles are made inactive.", sv: "En artikel per variant, numrerad efter dess SKU, med beskrivning, EAN och försäljningspris; konton och lager förblir redovisningens. En borttagen produkts artiklar görs inaktiva." },
   "settings.stock": { en: "Stock", sv: "Lager" },
-  "settings.stock.help": { en: "For stores that keep stock in Fortnox.", sv: "För butiker som har sitt lager i Fortnox." },
+  "settings.stock.help": { en: "For stores that keep stock in Fortnox or Visma.", sv: "För butiker som har sitt lager i Fortnox eller Visma." },
   "settings.stockSync": { en: "Let the accounting system's stock set Shopify's", sv: "Låt bokföringssystemets lager styra Shopifys" },
   "settings.stockSync.help": {
     en: "Every few minutes, articles whose stock changed are written to the variant with the same SKU, less what unbooked orders have sold. A sale in Shopify meanwhile is never overwritten.",

@@ -32,6 +32,7 @@ function build(company: Company, body: unknown, id: string): Article {
     NetPrice: input.NetPrice ?? null,
     GrossPrice: input.GrossPrice ?? null,
     IsStock: input.IsStock ?? false,
+    StockBalance: company.articles.get(id)?.StockBalance ?? { units: 0n, scale: 0 },
     ChangedUtc: utcNow(),
   };
 }
@@ -51,11 +52,12 @@ export function renderArticle(a: Article, company: Company): Record<string, unkn
     NetPrice: a.NetPrice === null ? null : decToJson(a.NetPrice),
     GrossPrice: a.GrossPrice === null ? null : decToJson(a.GrossPrice),
     IsStock: a.IsStock,
+    StockBalance: decToJson(a.StockBalance),
     ChangedUtc: a.ChangedUtc,
   };
 }
 
-const FIELDS = ["Id", "IsActive", "Number", "Name", "CodingId", "CodingName", "UnitId", "UnitName", "UnitAbbreviation", "NetPrice", "GrossPrice", "IsStock", "ChangedUtc"];
+const FIELDS = ["Id", "IsActive", "Number", "Name", "CodingId", "CodingName", "UnitId", "UnitName", "UnitAbbreviation", "NetPrice", "GrossPrice", "IsStock", "StockBalance", "ChangedUtc"];
 
 const get = (company: Company, id: string): Article => byPathId(company.articles, id, "Article");
 

@@ -13,7 +13,8 @@ import { renderDocument, renderInvoice } from "./documents.js";
 import type { OAuthStore } from "./oauth.js";
 import { renderOrder } from "./orders.js";
 import { renderPayment } from "./payments.js";
-import { type Company, type SimState, seedCompany } from "./state.js";
+import { parseDec } from "../shared/money.js";
+import { type Company, type SimState, seedCompany, utcNow } from "./state.js";
 
 export interface ControlDeps {
   state: SimState;
@@ -34,6 +35,7 @@ const companySchema = z.strictObject({
 });
 const ossSchema = z.strictObject({ enabled: z.boolean() });
 const lockSchema = z.strictObject({ year: z.number().int() });
+const stockSchema = z.strictObject({ Number: z.string().min(1).max(40), StockBalance: z.string().regex(/^-?\d+(\.\d{1,4})?$/, "a decimal string") });
 const bankAccountSchema = z.strictObject({ name: z.string().min(1).max(50), accountNumber: z.number().int().min(1000).max(9999) });
 
 const LISTINGS: Record<string, (c: Company) => unknown[]> = {
@@ -95,6 +97,14 @@ function route(deps: ControlDeps, method: string, pathname: string, rawBody: str
       const id = randomUUID();
       company.bankAccounts.set(id, { Id: id, Name: name, BankAccountNumber: "", AccountNumber: accountNumber });
       return { status: 201, body: { id } };
+    }
+    // A stock count in the stock module: the article becomes a stock article with this balance.
+    if (method === "PUT" && seg[2] === "stock") {
+      const b = parse(stockSchema, rawBody);
+      const article = [...company.articles.values()].find((a) => a.Number === b.Number);
+      if (!article) throw new ControlError(404, `no article ${b.Number}`);
+      Object.assign(article, { IsStock: true, StockBalance: parseDec(b.StockBalance)!, ChangedUtc: utcNow() });
+      return { status: 200, body: renderArticle(article, company) };
     }
     if (method === "POST" && seg[2] === "lock-year") {
       const { year } = parse(lockSchema, rawBody);

@@ -78,6 +78,8 @@ export interface Article {
   NetPrice: Dec | null;
   GrossPrice: Dec | null;
   IsStock: boolean;
+  /** Read-only over the API: moved by the stock module (here: the control API's stock count). */
+  StockBalance: Dec;
   ChangedUtc: string;
 }
 
