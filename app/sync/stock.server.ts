@@ -30,6 +30,8 @@ export interface StockRun {
   written: number;
   unchanged: number;
   stale: number;
+  /** Articles left to the next run (their stock-keeping flag not read yet). */
+  deferred: number;
   notStocked: number;
   refused: string[];
 }
@@ -49,24 +51,33 @@ async function unbookedUnits(shop: string, provider: string): Promise<Map<number
 }
 
 /**
- * Which of these articles the accounting system keeps stock for. The list of changed articles
- * does not say, so each is read once and the answer kept a day (it is an article's setting,
- * rarely changed).
+ * At most this many articles' stock-keeping flags are read per run: a first run over a large
+ * register reads them over several runs, so orders keep most of the accounting API's limit.
  */
-async function stockArticles(shop: string, provider: string, numbers: string[], read: (n: string) => Promise<boolean>): Promise<Set<string>> {
+const FLAG_READS_PER_RUN = 100;
+
+/**
+ * Which of these articles the accounting system keeps stock for, and which are not known yet
+ * (their read is left to the next run). The list of changed articles does not say, so each is
+ * read once and the answer kept a day (it is an article's setting, rarely changed).
+ */
+async function stockArticles(shop: string, provider: string, numbers: string[], read: (n: string) => Promise<boolean>): Promise<{ kept: Set<string>; unread: Set<string> }> {
   const key = `stock-goods:${shop}:${provider}`;
   const known = numbers.length ? await redis().hmget(key, ...numbers) : [];
   const kept = new Set<string>();
+  const unread = new Set<string>();
+  let reads = 0;
   for (const [i, number] of numbers.entries()) {
     let flag = known[i];
     if (flag === null) {
+      if (reads++ >= FLAG_READS_PER_RUN) { unread.add(number); continue; }
       flag = (await read(number)) ? "1" : "0";
       await redis().hset(key, number, flag);
     }
     if (flag === "1") kept.add(number);
   }
   await redis().expire(key, 86_400);
-  return kept;
+  return { kept, unread };
 }
 
 export async function syncStock(shop: string): Promise<StockRun | null> {
@@ -84,16 +95,18 @@ export async function syncStock(shop: string): Promise<StockRun | null> {
   const started = Date.now();
   const cursor = Number((await redis().get(cursorKey(shop, provider))) ?? 0);
   const changed = await connector.stockChangedSince(new Date(Math.max(0, cursor - OVERLAP_MS)));
-  const run: StockRun = { changed: changed.length, matched: 0, written: 0, unchanged: 0, stale: 0, notStocked: 0, refused: [] };
+  const run: StockRun = { changed: changed.length, matched: 0, written: 0, unchanged: 0, stale: 0, deferred: 0, notStocked: 0, refused: [] };
   if (changed.length) {
     const key = settings.settings.articleKey === "ean" ? "ean" : "sku";
     const { found } = await stockByKey(shop, key, changed.map((a) => a.number), locationId);
     const unknown = changed.filter((a) => a.keepsStock === undefined && found.has(a.number)).map((a) => a.number);
-    const kept = new Set([...changed.filter((a) => a.keepsStock).map((a) => a.number), ...(await stockArticles(shop, provider, unknown, (n) => connector.keepsStock!(n)))]);
+    const flags = await stockArticles(shop, provider, unknown, (n) => connector.keepsStock!(n));
+    const kept = new Set([...changed.filter((a) => a.keepsStock).map((a) => a.number), ...flags.kept]);
+    run.deferred = flags.unread.size;
     const unbooked = await unbookedUnits(shop, provider);
     for (const article of changed) {
       const variant = found.get(article.number);
-      if (!variant) continue;
+      if (!variant || flags.unread.has(article.number)) continue;
       run.matched++;
       // An article the accounting system keeps no stock for (a service, or one the product sync
       // made) says 0 whatever is on the shelf: Shopify's quantity stays.
@@ -107,8 +120,9 @@ export async function syncStock(shop: string): Promise<StockRun | null> {
       else run.refused.push(`${article.number}: ${result.refused}`);
     }
   }
-  // A stale write is read again next run (its window is kept); otherwise the next run starts here.
-  if (!run.stale) await redis().set(cursorKey(shop, provider), String(started));
+  // A stale write, or an article whose flag is still to be read, is read again next run (its
+  // window is kept); otherwise the next run starts here.
+  if (!run.stale && !run.deferred) await redis().set(cursorKey(shop, provider), String(started));
   return run;
 }
 
@@ -123,7 +137,7 @@ export async function stockTick(): Promise<number> {
       const run = await withLock(redis(), `lock:stock:${shop}`, () => syncStock(shop), { ttlMs: 10 * 60_000, waitMs: 0 });
       if (run) {
         ran++;
-        if (run.written || run.stale || run.refused.length) log.info("stock written to Shopify", { shop, ...run });
+        if (run.written || run.stale || run.deferred || run.refused.length) log.info("stock written to Shopify", { shop, ...run });
       }
     } catch (e) {
       if (e instanceof LockTimeoutError) continue;
