@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { db } from "~/db.server";
+import { env } from "~/env.server";
 import { withLock } from "~/lib/lock.server";
 import { redis } from "~/lib/redis.server";
 import type { JobOutcome, JobRow } from "./context.server";
@@ -48,5 +49,5 @@ export function newestOnly(job: JobRow, content: string, write: () => Promise<Jo
     const result = unchanged ? { documentNumber: null, outcome: "skipped: nothing Kontera writes has changed" } : await write();
     await redis().set(writtenKey(job, gid), JSON.stringify({ version, content } satisfies Written), "EX", 30 * 86_400);
     return result;
-  });
+  }, { ttlMs: env().SYNC_LOCK_MS });
 }
