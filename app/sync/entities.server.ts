@@ -1,6 +1,5 @@
 import type { AccountingConnector, ArticleSpec } from "~/connectors/types";
 import { db, isUniqueViolation } from "~/db.server";
-import { env } from "~/env.server";
 import { withLock } from "~/lib/lock.server";
 import { redis } from "~/lib/redis.server";
 
@@ -36,8 +35,7 @@ export async function ensureEntity(
       if (!isUniqueViolation(e)) throw e;
     }
     return remoteId;
-    // Kept alive while this process runs; one that died lets go after SYNC_LOCK_MS, like its job's lock.
-  }, { ttlMs: env().SYNC_LOCK_MS });
+  });
 }
 
 /** The article in the accounting system, from the cache or found or made there. */
