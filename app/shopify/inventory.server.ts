@@ -48,10 +48,10 @@ const term = (field: string, value: string) => `${field}:${/^[^\s"'():]+$/.test(
 
 /**
  * The variants whose article key (SKU, or barcode for the EAN) is one of `keys`, with their
- * available quantity at `locationId`. A key that two variants share is left out (`ambiguous`):
- * one article's stock cannot be both.
+ * available quantity at `locationId`. A key that two variants share is left out: one article's
+ * stock cannot be both.
  */
-export async function stockByKey(shop: string, key: "sku" | "ean", keys: string[], locationId: string): Promise<{ found: Map<string, VariantStock>; ambiguous: string[] }> {
+export async function stockByKey(shop: string, key: "sku" | "ean", keys: string[], locationId: string): Promise<Map<string, VariantStock>> {
   const field = key === "ean" ? "barcode" : "sku";
   const found = new Map<string, VariantStock>();
   const ambiguous = new Set<string>();
@@ -69,7 +69,7 @@ export async function stockByKey(shop: string, key: "sku" | "ean", keys: string[
     }
   }
   for (const k of ambiguous) found.delete(k);
-  return { found, ambiguous: [...ambiguous] };
+  return found;
 }
 
 const SET_MUTATION = `mutation KonteraStockWrite($input: InventorySetQuantitiesInput!, $key: String!) {

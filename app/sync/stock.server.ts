@@ -10,6 +10,7 @@ import { redis } from "~/lib/redis.server";
 import { setAvailable, stockByKey } from "~/shopify/inventory.server";
 import { PROBLEM_STATUSES } from "./causes";
 import { IN_FLIGHT } from "./overview.server";
+import { currentTarget } from "./target.server";
 
 // Stock back to Shopify, one run per shop on the worker's schedule: the articles whose stock
 // changed in the accounting system since the last run, matched to Shopify variants by SKU (the
@@ -84,12 +85,11 @@ export async function syncStock(shop: string): Promise<StockRun | null> {
   const settings = settingsFromShop(await db().shop.findUnique({ where: { shop } }));
   if (!settings.ok || !settings.settings.stock.sync || !settings.settings.stock.locationId) return null;
   const locationId = settings.settings.stock.locationId;
-  const connection = await db().connection.findFirst({ where: { shop, status: "active" }, select: { provider: true } });
-  if (!connection) return null;
-  const provider = connection.provider as Provider;
-  const full = await loadConnection(shop, provider);
-  if (!full) return null;
-  const connector = connectorFor(full, { calls: 0 });
+  // The shop's current system keeps its stock (a shop that switched may still have the other connected).
+  const provider = (await currentTarget(shop)).target as Provider;
+  const connection = await loadConnection(shop, provider);
+  if (connection?.status !== "active") return null;
+  const connector = connectorFor(connection, { calls: 0 });
   if (!connector.stockChangedSince || !connector.keepsStock) return null;
 
   const started = Date.now();
@@ -98,7 +98,7 @@ export async function syncStock(shop: string): Promise<StockRun | null> {
   const run: StockRun = { changed: changed.length, matched: 0, written: 0, unchanged: 0, stale: 0, deferred: 0, notStocked: 0, refused: [] };
   if (changed.length) {
     const key = settings.settings.articleKey === "ean" ? "ean" : "sku";
-    const { found } = await stockByKey(shop, key, changed.map((a) => a.number), locationId);
+    const found = await stockByKey(shop, key, changed.map((a) => a.number), locationId);
     const unknown = changed.filter((a) => a.keepsStock === undefined && found.has(a.number)).map((a) => a.number);
     const flags = await stockArticles(shop, provider, unknown, (n) => connector.keepsStock!(n));
     const kept = new Set([...changed.filter((a) => a.keepsStock).map((a) => a.number), ...flags.kept]);

@@ -180,11 +180,13 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     return Object.fromEntries(VISMA_CUSTOMER_WRITABLE.filter((k) => current[k] !== null && current[k] !== undefined).map((k) => [k, current[k]]));
   }
 
-  async function findArticle(sku: string): Promise<string | null> {
+  /** The article numbered exactly so (Visma's search ignores case), read as `shape`. */
+  async function articleNumbered<T extends { Number: string }>(sku: string, shape: z.ZodType<T>): Promise<T | null> {
     const number = vismaArticleNumber(sku);
-    const found = (await list("/articles", `Number eq ${literal(number)}`)).map((a) => parse(z.object({ Id: z.string(), Number: z.string() }), a, "an article search"));
-    return found.find((a) => a.Number === number)?.Id ?? null;
+    return (await list("/articles", `Number eq ${literal(number)}`)).map((a) => parse(shape, a, "an article search")).find((a) => a.Number === number) ?? null;
   }
+
+  const findArticle = async (sku: string) => (await articleNumbered(sku, z.object({ Id: z.string(), Number: z.string() })))?.Id ?? null;
 
   async function createArticle(spec: ArticleSpec): Promise<string> {
     const rate = spec.vatRate ?? 25;
@@ -355,8 +357,7 @@ export function vismaConnector(http: VismaConnectorOptions): AccountingConnector
     },
 
     async keepsStock(number) {
-      const found = (await list("/articles", `Number eq ${literal(vismaArticleNumber(number))}`)).map((a) => parse(stockShape, a, "an article search"));
-      return found.find((a) => a.Number === number)?.IsStock ?? false;
+      return (await articleNumbered(number, stockShape))?.IsStock ?? false;
     },
 
     async deactivateArticle(id) {

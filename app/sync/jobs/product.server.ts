@@ -8,11 +8,12 @@ import { ensureEntity } from "../entities.server";
 import { jobConnector, jobSettings, type JobOutcome, type JobRow } from "./context.server";
 import { fingerprint, newestOnly, subjectVersion } from "./versioned.server";
 
-// A Shopify product's change, written to its articles: one per variant, numbered by the SKU (the
-// key orders are booked by), with the shop's VAT rate and its sales account. An article that
-// exists gets the description, EAN and sales price; its accounts and stock stay the accountant's. Variants without an SKU stop the job as needing action
-// (after the others are written), so none is silently left out. A deleted product's articles are
-// deactivated: documents refer to them.
+// A Shopify product's change, written to its articles: one per variant, numbered by the shop's
+// article key (SKU or EAN, as orders are booked), with the shop's VAT rate and its sales account.
+// An article that exists gets the description, EAN and sales price; its accounts and stock stay
+// the accountant's. Variants without the key stop the job as needing action (after the others are
+// written), so none is silently left out. A deleted product's articles are deactivated: documents
+// refer to them.
 
 export async function runProductJob(job: JobRow, counter: CallCounter): Promise<JobOutcome> {
   const { connector, scope } = await jobConnector(job, counter);
